@@ -1,0 +1,1 @@
+"""Package-data shim: the released corpus versions (see README.md here)."""

@@ -1,0 +1,22 @@
+"""newsbench: a hand-annotated news corpus and the harness that scores information-extraction systems on it."""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .loading import load, load_all, versions, latest_version  # noqa: E402
+from .record import Article  # noqa: E402
+
+
+def load_hf(version=None):
+    """The bundled corpus as a `datasets.DatasetDict` with declared features (imports `datasets` lazily)."""
+    from .hf import load_hf as _load_hf
+    return _load_hf(version)
+
+
+def validate(*paths, kind: str = "article"):
+    """Every problem found in the given JSONL files or folders, as `Problem` records (empty list: valid)."""
+    from .validation import validate as _validate
+    return _validate(*paths, kind=kind)
+
+
+__all__ = ["__version__", "Article", "load", "load_all", "load_hf", "validate", "versions", "latest_version"]

@@ -1,0 +1,66 @@
+"""Load the bundled corpus (or any file in its format) as typed articles."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional, Union
+
+from .record import Article
+from .resources import corpus_dir
+
+SPLITS = ("train", "validation", "test")
+
+
+class CorpusError(ValueError):
+    """The corpus or a requested version/split is not there or not readable."""
+
+
+def _version_key(v: str) -> tuple:
+    return tuple(int(x) if x.isdigit() else x for x in v.split("."))
+
+
+def versions() -> list[str]:
+    """Released versions, oldest first."""
+    root = corpus_dir()
+    return sorted((p.name for p in root.iterdir() if p.is_dir() and (p / "manifest.json").exists()),
+                  key=_version_key)
+
+
+def latest_version() -> str:
+    vs = versions()
+    if not vs:
+        raise CorpusError(f"no corpus version found under {corpus_dir()}")
+    return vs[-1]
+
+
+def version_dir(version: Optional[str] = None) -> Path:
+    version = version or latest_version()
+    d = corpus_dir() / version
+    if not (d / "manifest.json").exists():
+        raise CorpusError(f"unknown corpus version {version!r} (released: {', '.join(versions())})")
+    return d
+
+
+def read_articles(path: Union[str, Path]) -> list[Article]:
+    """Articles of one JSONL file, in file order (validate first for friendly errors)."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                out.append(Article.from_dict(json.loads(line)))
+    return out
+
+
+def load(split: Optional[str] = None, version: Optional[str] = None) -> Union[list[Article], dict[str, list[Article]]]:
+    """One split as a list of articles, or every split as {name: articles} when `split` is None."""
+    d = version_dir(version)
+    if split is None:
+        return {s: read_articles(d / f"{s}.jsonl") for s in SPLITS}
+    if split not in SPLITS:
+        raise CorpusError(f"unknown split {split!r} (one of {', '.join(SPLITS)})")
+    return read_articles(d / f"{split}.jsonl")
+
+
+def load_all(version: Optional[str] = None) -> list[Article]:
+    """Every article of a version, splits concatenated in train, validation, test order."""
+    return [a for s in SPLITS for a in load(s, version)]

@@ -1,0 +1,145 @@
+"""Cut a corpus release: build the gold sheets, assign splits, write files, manifest and dataset card.
+
+A released version's files never change; `release` refuses to write into an existing version.
+Splits follow one documented rule (docs/dataset-card.md, "Splits"): an article keeps the split it
+had in earlier releases; new articles are grouped by domain, ordered by (genre, SHA-256 of id) and
+dealt round the cycle SPLIT_CYCLE, which keeps every domain and most genres in every split.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable, Optional
+
+import yaml
+
+from .loading import SPLITS
+from .sheets import build_sheet
+from .validation import count_lines, semantic_problems, schema_problems, sha256_file
+
+SPLIT_CYCLE = ("train", "test", "train", "validation", "train", "test", "train")
+
+
+def atomic_write(path: Path, data: str) -> None:
+    """Write via a temp file in the same folder, then rename: never a half-written file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def dumps_record(rec: dict) -> str:
+    return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
+
+
+def assign_splits(records: list[dict], previous: dict[str, str]) -> dict[str, str]:
+    out = {r["id"]: previous[r["id"]] for r in records if r["id"] in previous}
+    by_domain: dict[str, list[dict]] = {}
+    for r in records:
+        if r["id"] not in out:
+            by_domain.setdefault(r["meta"]["domain"], []).append(r)
+    for domain in sorted(by_domain):
+        ordered = sorted(by_domain[domain],
+                         key=lambda r: (r["meta"]["genre"], hashlib.sha256(r["id"].encode()).hexdigest()))
+        for k, r in enumerate(ordered):
+            out[r["id"]] = SPLIT_CYCLE[k % len(SPLIT_CYCLE)]
+    return out
+
+
+def previous_splits(corpus_root: Path) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for vdir in sorted(p for p in corpus_root.iterdir() if (p / "manifest.json").exists()):
+        for s in SPLITS:
+            f = vdir / f"{s}.jsonl"
+            if f.exists():
+                for line in f.read_text(encoding="utf-8").splitlines():
+                    if line.strip():
+                        out.setdefault(json.loads(line)["id"], s)
+    return out
+
+
+def build_all(sheet_paths: Iterable[Path], text_dir: Optional[Path] = None) -> list[dict]:
+    """Build and fully check every sheet; raise ValueError listing every problem."""
+    records, problems = [], []
+    for p in sorted(map(Path, sheet_paths)):
+        try:
+            rec = build_sheet(p, text_dir)
+        except ValueError as err:
+            problems.append(str(err))
+            continue
+        found = list(schema_problems(rec)) or list(semantic_problems(rec))
+        problems.extend(f"{p}: {rec['id']}: {path}: {reason}" for path, reason in found)
+        records.append(rec)
+    if problems:
+        raise ValueError("\n".join(problems))
+    return records
+
+
+def write_manifest(vdir: Path, version: str, changes: str) -> dict:
+    files = {}
+    for s in SPLITS:
+        f = vdir / f"{s}.jsonl"
+        files[f.name] = {"sha256": sha256_file(f), "articles": count_lines(f), "bytes": f.stat().st_size}
+    manifest = {"version": version, "released": _dt.date.today().isoformat(), "schema_version": _schema_version(),
+                "changes": changes, "files": files}
+    atomic_write(vdir / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def _schema_version() -> str:
+    from .labels import SCHEMA_VERSION
+    return SCHEMA_VERSION
+
+
+def release(version: str, sheet_paths: Iterable[Path], corpus_root: Path, changes: str,
+            text_dir: Optional[Path] = None) -> dict:
+    corpus_root = Path(corpus_root)
+    vdir = corpus_root / version
+    if vdir.exists():
+        raise FileExistsError(f"{vdir} exists: a released version never changes; choose a new version")
+    records = build_all(sheet_paths, text_dir)
+    splits = assign_splits(records, previous_splits(corpus_root))
+    staging = Path(tempfile.mkdtemp(dir=corpus_root, prefix=f".{version}."))
+    for s in SPLITS:
+        recs = sorted((r for r in records if splits[r["id"]] == s), key=lambda r: r["id"])
+        (staging / f"{s}.jsonl").write_text("".join(dumps_record(r) + "\n" for r in recs), encoding="utf-8")
+    manifest = write_manifest(staging, version, changes)
+    os.replace(staging, vdir)
+    return manifest
+
+
+def render_card(corpus_root: Path, template: Path) -> str:
+    """corpus/README.md: HF YAML header (configs + declared features) and the templated body with stats."""
+    from .hf import card_yaml
+    from .loading import _version_key, read_articles
+    from .stats import corpus_stats, stats_markdown
+
+    vs = sorted((p.name for p in corpus_root.iterdir() if (p / "manifest.json").exists()), key=_version_key)
+    newest = vs[-1]
+    splits = {s: read_articles(corpus_root / newest / f"{s}.jsonl") for s in SPLITS}
+    versions_table = "| version | released | train | validation | test | changes |\n|---|---|---:|---:|---:|---|\n"
+    for v in reversed(vs):
+        m = json.loads((corpus_root / v / "manifest.json").read_text(encoding="utf-8"))
+        n = {s: m["files"][f"{s}.jsonl"]["articles"] for s in SPLITS}
+        versions_table += (f"| {v} | {m['released']} | {n['train']} | {n['validation']} | {n['test']} | "
+                           f"{m.get('changes', '')} |\n")
+    body = template.read_text(encoding="utf-8")
+    body = body.replace("{{ newest_version }}", newest)
+    body = body.replace("{{ versions_table }}", versions_table)
+    body = body.replace("{{ stats }}", stats_markdown(corpus_stats(splits)))
+    agreement = corpus_root / "agreement" / "report.md"
+    body = body.replace("{{ agreement }}", agreement.read_text(encoding="utf-8") if agreement.exists()
+                        else "_No double annotation released yet._\n")
+    header = yaml.safe_dump(card_yaml(vs, corpus_root), sort_keys=False, allow_unicode=True)
+    return f"---\n{header}---\n\n<!-- Generated by `newsbench card` from corpus/card_template.md: edit that. -->\n\n{body}"

@@ -1,0 +1,1 @@
+"""Package-data shim: the JSON Schemas of the article and prediction records."""
