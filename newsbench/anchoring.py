@@ -8,7 +8,8 @@ digits). Which match is meant is said by, in this order of precedence:
   If the span occurs more than once inside the excerpt, mark the one meant with brackets:
   ``"met [Pakistan]'s Chief"``.
 - ``occurrence``: the 1-based index among the whole-word matches in the text.
-- ``near``: a character position; the match closest to it wins (a tie is an error).
+- ``near``: a character position; the match closest to it wins, a match in the same sentence
+  first (a tie is an error).
 - nothing: the span must occur exactly once.
 
 Anything else -- not found, ambiguous, a bad occurrence -- raises AnchorError with the candidate
@@ -18,6 +19,21 @@ from __future__ import annotations
 
 import re
 from typing import Optional
+
+
+SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’)]))\s+(?=[\"'“‘(]?[A-Z0-9])|\n")
+
+
+def sentence_bounds(text: str, start: int, end: Optional[int] = None) -> tuple[int, int]:
+    """The sentence (or run of sentences) around [start, end): a newline or .!? before a capital ends one."""
+    end = start if end is None else end
+    lo = 0
+    for m in SENTENCE_END.finditer(text):
+        if m.end() <= start:
+            lo = m.end()
+        elif m.start() >= end:
+            return lo, m.start()
+    return lo, len(text)
 
 
 class AnchorError(ValueError):
@@ -59,6 +75,19 @@ def _describe(text: str, span: str, starts: list[int], limit: int = 4) -> str:
 
 
 _BRACKETED = re.compile(r"\[([^\[\]]+)\]")
+
+
+def nearest(text: str, spans: list[tuple[int, int]], near: int) -> list[tuple[int, int]]:
+    """The spans closest to position `near`, those in its sentence first (several on a tie)."""
+    lo, hi = sentence_bounds(text, near)
+    def key(span: tuple[int, int]) -> tuple[int, int]:
+        s, e = span
+        same_sentence = lo <= s and e <= hi
+        return (0 if same_sentence else 1, 0 if s <= near <= e else min(abs(s - near), abs(e - near)))
+    if not spans:
+        return []
+    best = min(map(key, spans))
+    return [sp for sp in spans if key(sp) == best]
 
 
 def _anchor_in_context(text: str, span: str, context: str) -> int:
@@ -105,11 +134,8 @@ def anchor(text: str, span: str, *, context: Optional[str] = None, occurrence: O
         start = starts[occurrence - 1]
         return start, start + len(span)
     if near is not None:
-        def distance(s: int) -> int:
-            e = s + len(span)
-            return 0 if s <= near <= e else min(abs(s - near), abs(e - near))
-        best = min(distance(s) for s in starts)
-        winners = [s for s in starts if distance(s) == best]
+        winners = nearest(text, [(s, s + len(span)) for s in starts], near)
+        winners = [s for s, _ in winners]
         if len(winners) > 1:
             raise AnchorError(f"span {span!r} is equally near position {near} at {winners}: give a context")
         return winners[0], winners[0] + len(span)

@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 import yaml
 
-from .anchoring import AnchorError, anchor, whole_word_matches
+from .anchoring import AnchorError, anchor, nearest, whole_word_matches
 
 ORIGINAL_DEFAULTS = {
     "source": "newsbench (original)",
@@ -105,14 +105,14 @@ class _Builder:
 
     def add_mention(self, where: str, entry: dict, start: int, end: int, handle: Optional[str]) -> None:
         cid = entry.get("entity")
+        if cid is not None and str(cid) not in self.clusters:
+            self.fail(where, f"entity {cid!r} is not a declared cluster")
         etype = entry.get("type") or (self.clusters.get(str(cid), {}).get("type") if cid else None)
         if not etype:
             self.fail(where, "a mention needs a type (or an entity whose cluster has one)")
         if cid is None:
             cid = f"{_slug(self.text[start:end])}-{start}"
             self.clusters[cid] = {"id": cid, "name": self.text[start:end], "type": etype, "wikidata": None}
-        elif str(cid) not in self.clusters:
-            self.fail(where, f"entity {cid!r} is not a declared cluster")
         for m in self.mentions:
             if m["start"] == start and m["end"] == end and m["type"] == etype:
                 self.fail(where, f"duplicate mention {self.text[start:end]!r} at {start}")
@@ -166,9 +166,8 @@ class _Builder:
             cands = [m for m in self.mentions if m["text"] == spec["text"]]
             if not cands:
                 self.fail(where, f"no annotated mention has the text {spec['text']!r}")
-            dist = [min(abs(m["start"] - near), abs(m["end"] - near)) for m in cands]
-            best = min(dist)
-            hits = [m for m, d in zip(cands, dist) if d == best]
+            best = set(nearest(self.text, [(m["start"], m["end"]) for m in cands], near))
+            hits = [m for m in cands if (m["start"], m["end"]) in best]
         if not hits:
             self.fail(where, f"no annotated mention spans exactly {spec['text']!r} there")
         if len(hits) > 1:

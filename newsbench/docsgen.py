@@ -1,0 +1,185 @@
+"""Markdown generated from the data for the docs site (called by docs/hooks.py at build time)."""
+from __future__ import annotations
+
+import contextlib
+import html
+import inspect
+import io
+import json
+from functools import lru_cache
+
+from .loading import latest_version, load, load_all
+from .resources import corpus_dir, load_schema
+
+
+@lru_cache(maxsize=1)
+def example_articles() -> list:
+    """Examples come from train and validation only: the test split is never shown."""
+    v = latest_version()
+    return load("train", version=v) + load("validation", version=v)
+
+
+def examples_block(layer: str, label: str) -> str:
+    from .render import examples
+    return "\n" + examples(example_articles(), layer, label) + "\n"
+
+
+def dataset_card() -> str:
+    text = (corpus_dir() / "README.md").read_text(encoding="utf-8")
+    body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
+    return body.strip() + "\n"
+
+
+def _type_of(prop: dict) -> str:
+    if "$ref" in prop:
+        name = prop["$ref"].rsplit("/", 1)[-1]
+        return f"[{name}](#{name.lower()})"
+    if "oneOf" in prop:
+        return " or ".join(_type_of(p) for p in prop["oneOf"])
+    if "enum" in prop:
+        return "one of " + ", ".join(f"`{v}`" for v in prop["enum"])
+    if prop.get("type") == "array":
+        return f"list of {_type_of(prop.get('items', {}))}"
+    return f"`{prop.get('type', 'any')}`"
+
+
+def _object_table(obj: dict) -> str:
+    req = set(obj.get("required", []))
+    rows = ["| field | type | required | description |", "|---|---|---|---|"]
+    for name, prop in obj.get("properties", {}).items():
+        desc = prop.get("description", "").replace("|", "\\|")
+        rows.append(f"| `{name}` | {_type_of(prop)} | {'yes' if name in req else 'no'} | {desc} |")
+    return "\n".join(rows)
+
+
+def schema_reference(kind: str = "article") -> str:
+    s = load_schema(kind)
+    parts = [f"### `{kind}.schema.json`\n\n{s['description']}\n\n{_object_table(s)}\n"]
+    for name, d in s["$defs"].items():
+        parts.append(f"#### {name}\n")
+        if d.get("description"):
+            parts.append(d["description"] + "\n")
+        if "properties" in d:
+            parts.append(_object_table(d) + "\n")
+        elif "enum" in d:
+            parts.append(", ".join(f"`{v}`" for v in d["enum"]) + "\n")
+        else:
+            parts.append(f"Type: {_type_of(d)}" + (f", pattern `{d['pattern']}`" if "pattern" in d else "") + "\n")
+    if kind == "article":
+        rows = ["| event type | roles |", "|---|---|"]
+        rows += [f"| `{t}` | {', '.join(roles)} |" for t, roles in s["x-event-roles"].items()]
+        parts.append("#### Roles per event type (`x-event-roles`)\n\n" + "\n".join(rows) + "\n")
+    return "\n".join(parts)
+
+
+def cli_reference() -> str:
+    from .cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    parts = ["```text\n" + parser.format_help() + "```\n"]
+    for name, p in sub.choices.items():
+        parts.append(f"## `newsbench {name}`\n\n```text\n{p.format_help()}```\n")
+    return "\n".join(parts)
+
+
+def api_reference() -> str:
+    import newsbench
+
+    parts = []
+    for name in newsbench.__all__:
+        obj = getattr(newsbench, name)
+        if name.startswith("__") or not callable(obj):
+            continue
+        try:
+            sig = str(inspect.signature(obj))
+        except (TypeError, ValueError):
+            sig = "(...)"
+        doc = inspect.getdoc(obj) or ""
+        kind = "class" if inspect.isclass(obj) else "def"
+        parts.append(f"### `newsbench.{name}`\n\n```python\n{kind} {name}{sig}\n```\n\n{doc}\n")
+    return "\n".join(parts)
+
+
+def _esc(s: str) -> str:
+    return html.escape(s).replace("|", "&#124;")
+
+
+def seed_page() -> str:
+    from .render import article_html
+
+    a = next(x for x in load_all("0.1") if x.id == "nb-0000")
+    by_id = {m.id: m for m in a.mentions}
+    meta = "\n".join(f"| `{k}` | {_esc(json.dumps(v, ensure_ascii=False))} |" for k, v in a.meta.to_dict().items())
+    clusters = "\n".join(
+        f"| `{c.id}` | {_esc(c.name)} | {c.type} | {c.wikidata or ''} | "
+        f"{_esc('; '.join(m.text for m in a.cluster_mentions(c.id)))} |" for c in a.clusters if len(a.cluster_mentions(c.id)) > 1)
+    quotes = "\n".join(
+        f"| {q.id} | {q.kind} | {_esc(q.text)} | {_esc(q.cue.text) if q.cue else '—'} | "
+        f"{_esc(by_id[q.speaker].text) + ' (' + by_id[q.speaker].entity + ')' if q.speaker else '—'} |" for q in a.quotes)
+    events = "\n".join(
+        f"| {e.id} | `{_esc(e.trigger.text)}` | {e.type} | {e.realis} | "
+        f"{_esc('; '.join(f'{x.role}: {by_id[x.mention].text}' for x in e.arguments))} |" for e in a.events)
+    return f"""Generated from `corpus/0.1` at build time; hover a highlighted span for its id.
+
+## Metadata
+
+| field | value |
+|---|---|
+{meta}
+
+## Entities ({len(a.mentions)} mentions, {len(a.clusters)} clusters)
+
+{article_html(a, "entities")}
+
+Clusters with more than one mention:
+
+| cluster | name | type | Wikidata | mentions |
+|---|---|---|---|---|
+{clusters}
+
+## Quotes ({len(a.quotes)})
+
+{article_html(a, "quotes")}
+
+| id | kind | content | cue | speaker |
+|---|---|---|---|---|
+{quotes}
+
+## Events ({len(a.events)})
+
+{article_html(a, "events")}
+
+| id | trigger | type | realis | arguments |
+|---|---|---|---|---|
+{events}
+
+## Frames
+
+Primary: **{a.frames.primary}**; present: {", ".join(f"`{f}`" for f in a.frames.labels)}.
+"""
+
+
+def corpus_stats_block() -> str:
+    from .stats import corpus_stats, stats_markdown
+    return stats_markdown(corpus_stats(load()))
+
+
+GENERATORS = {
+    "dataset-card": dataset_card,
+    "schema-article": lambda: schema_reference("article"),
+    "schema-prediction": lambda: schema_reference("prediction"),
+    "cli": cli_reference,
+    "api": api_reference,
+    "seed": seed_page,
+    "stats": corpus_stats_block,
+}
+
+
+def generated_block(name: str) -> str:
+    try:
+        gen = GENERATORS[name]
+    except KeyError:
+        raise ValueError(f"unknown generated block {name!r} (known: {', '.join(GENERATORS)})") from None
+    with contextlib.redirect_stdout(io.StringIO()):
+        return gen()
