@@ -158,3 +158,33 @@ def markdown(rows: list[Agreement], n_articles: int, command: str) -> str:
         v = "n/a" if r.value is None else f"{r.value:.3f}"
         lines.append(f"| {r.layer} | {r.measure} | {v} | {r.a_items} | {r.b_items} | {r.how} |")
     return "\n".join(lines) + "\n"
+
+
+def differences(a: Article, b: Article) -> list[str]:
+    """Human-readable items on which two annotations of one article differ, for adjudication."""
+    out: list[str] = []
+
+    def show(layer: str, only_a: set, only_b: set, fmt) -> None:
+        for side, items in (("A only", only_a), ("B only", only_b)):
+            for item in sorted(items, key=lambda x: x[0]):
+                out.append(f"{layer}\t{side}\t{fmt(item)}")
+
+    def ments(d: Article) -> set:
+        return {(m.start, m.end, m.type, m.level) for m in d.mentions}
+    show("mention", ments(a) - ments(b), ments(b) - ments(a), lambda x: f"{a.text[x[0]:x[1]]!r} {x[2]} {x[3]} @{x[0]}")
+
+    def quotes(d: Article) -> set:
+        return {(q.start, q.end, q.kind, q.cue.text if q.cue else None,
+                 d.mention(q.speaker).text if q.speaker else None) for q in d.quotes}
+    show("quote", quotes(a) - quotes(b), quotes(b) - quotes(a),
+         lambda x: f"{a.text[x[0]:x[1]][:70]!r} {x[2]} cue={x[3]!r} speaker={x[4]!r} @{x[0]}")
+
+    def events(d: Article) -> set:
+        return {(e.trigger.start, e.trigger.text, e.type, e.realis,
+                 tuple(sorted((x.role, d.mention(x.mention).text) for x in e.arguments))) for e in d.events}
+    show("event", events(a) - events(b), events(b) - events(a),
+         lambda x: f"{x[1]!r} {x[2]} {x[3]} args={list(x[4])} @{x[0]}")
+    if a.frames != b.frames:
+        out.append(f"frames\tA\t{a.frames.primary} {list(a.frames.labels)}")
+        out.append(f"frames\tB\t{b.frames.primary} {list(b.frames.labels)}")
+    return out

@@ -151,6 +151,13 @@ def cmd_agreement(args) -> int:
         rows = compare(a, b)
     except ValueError as err:
         raise UsageError(str(err)) from None
+    if args.diff:
+        from .agreement import differences
+        b_by_id = {x.id: x for x in b}
+        for x in a:
+            for line in differences(x, b_by_id[x.id]):
+                print(f"{x.id}\t{line}")
+        return 0
     if args.json:
         out = json.dumps([r.__dict__ for r in rows], indent=2) + "\n"
     else:
@@ -160,6 +167,100 @@ def cmd_agreement(args) -> int:
         atomic_write(args.output, out)
     else:
         sys.stdout.write(out)
+    return 0
+
+
+def cmd_baseline(args) -> int:
+    from .baselines import get_baseline
+    from .loading import load, version_dir
+    from .systems import PredictionError, run_system, write_predictions
+
+    version = version_dir(args.version).name
+    try:
+        factory = get_baseline(args.name)
+        system = factory(train=load("train", version=version), validation=load("validation", version=version),
+                         model=args.model, seed=args.seed)
+        preds = run_system(system, split=args.split, version=version, show_progress=args.progress or None)
+    except (ValueError, PredictionError) as err:
+        raise UsageError(str(err)) from None
+    if args.output:
+        write_predictions(preds, args.output)
+        print(f"wrote {len(preds)} predictions of {args.name} on {version}/{args.split} to {args.output}",
+              file=sys.stderr)
+    else:
+        from .release import dumps_record
+        sys.stdout.write("".join(dumps_record(p) + "\n" for p in preds))
+    return 0
+
+
+def cmd_import(args) -> int:
+    from .interop import InteropError
+    from .release import atomic_write, dumps_record
+    from .validation import exit_code, validate
+
+    try:
+        if args.format == "brat":
+            from .interop.brat import import_brat, load_mapping
+            records = import_brat(args.input, load_mapping(args.mapping))
+        else:
+            from .interop.labelstudio import import_labelstudio, load_mapping
+            records = import_labelstudio(args.input, load_mapping(args.mapping))
+    except InteropError as err:
+        raise UsageError(str(err)) from None
+    atomic_write(args.output, "".join(dumps_record(r) + "\n" for r in records))
+    problems = validate(args.output)
+    for p in problems:
+        print(p, file=sys.stderr)
+    print(f"imported {len(records)} article(s) to {args.output}; "
+          f"{len(problems) or 'no'} validation problem(s)", file=sys.stderr)
+    return exit_code(problems)
+
+
+def _articles_for_export(args):
+    from .loading import load, read_articles, version_dir
+    from .validation import exit_code, validate
+
+    if args.input:
+        problems = validate(args.input)
+        if exit_code(problems):
+            raise UsageError(f"{args.input} is not valid: {problems[0]}")
+        return read_articles(args.input)
+    version = version_dir(args.version).name
+    if args.split == "all":
+        return [a for arts in load(version=version).values() for a in arts]
+    return load(args.split, version=version)
+
+
+def cmd_export(args) -> int:
+    from .release import atomic_write
+
+    articles = _articles_for_export(args)
+    reports = []
+    if args.format == "brat":
+        from .interop.brat import export_brat, load_mapping
+        export_brat([a.to_dict() for a in articles], args.output, load_mapping(args.mapping))
+    elif args.format == "conll":
+        from .interop.conll import to_conll
+        text, reports = to_conll(articles, args.scheme, args.levels.split(","))
+        atomic_write(args.output, text)
+    elif args.format == "hf":
+        from .interop.conll import hf_token_classification
+        ds, reports = hf_token_classification(articles, args.scheme, args.levels.split(","))
+        ds.save_to_disk(str(args.output))
+    else:
+        from .interop.conll import spacy_docbin
+        try:
+            db, reports = spacy_docbin(articles, args.levels.split(","))
+        except ValueError as err:
+            raise UsageError(str(err)) from None
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        tmp = args.output.with_name(f".{args.output.name}.tmp")
+        db.to_disk(tmp)
+        tmp.replace(args.output)
+    for r in reports:
+        print(f"span report: {r}", file=sys.stderr)
+    print(f"exported {len(articles)} article(s) as {args.format} to {args.output}"
+          + (f"; {len(reports)} span(s) reported above" if reports else ""), file=sys.stderr)
     return 0
 
 
@@ -210,11 +311,41 @@ def build_parser() -> argparse.ArgumentParser:
                  "newsbench card --check", cmd_card)
     p.add_argument("--corpus", default="corpus")
     p.add_argument("--check", action="store_true", help="exit 1 if the card is out of date instead of writing")
+    p = _command(sub, "baseline", "Run a baseline system over a split and write predictions for `newsbench evaluate`.",
+                 "newsbench baseline rules --split test -o rules.jsonl && newsbench evaluate rules.jsonl", cmd_baseline)
+    p.add_argument("name", help="rules, tfidf-frames, majority-frames or spacy")
+    p.add_argument("--split", default="test", choices=["train", "validation", "test"])
+    p.add_argument("--version", default=None, help="corpus version (default: newest)")
+    p.add_argument("-o", "--output", type=Path, help="predictions JSONL (default: stdout)")
+    p.add_argument("--model", help="spacy: an installed pipeline name or path")
+    p.add_argument("--seed", type=int, default=13, help="tfidf-frames: random seed")
+    p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
+
+    p = _command(sub, "import", "Convert brat standoff or a Label Studio JSON export into newsbench records, then validate.",
+                 "newsbench import brat my_brat_dir/ -o articles.jsonl  |  newsbench import labelstudio export.json -o a.jsonl",
+                 cmd_import)
+    p.add_argument("format", choices=["brat", "labelstudio"])
+    p.add_argument("input", type=Path, help="brat: a folder of .txt/.ann (and .meta.json); labelstudio: the JSON export")
+    p.add_argument("-o", "--output", type=Path, required=True, help="newsbench JSONL to write")
+    p.add_argument("--mapping", type=Path, help="label mapping YAML (default: the bundled one, see docs)")
+
+    p = _command(sub, "export", "Write the corpus (or a corpus-format file) as brat, CoNLL BIO, a HF token dataset or spaCy DocBin.",
+                 "newsbench export conll train.conll --split train --scheme conll", cmd_export)
+    p.add_argument("format", choices=["brat", "conll", "hf", "spacy"])
+    p.add_argument("output", type=Path, help="brat/hf: a folder; conll/spacy: a file")
+    p.add_argument("--input", type=Path, help="a corpus-format JSONL instead of the bundled corpus")
+    p.add_argument("--version", default=None)
+    p.add_argument("--split", default="all", choices=["train", "validation", "test", "all"])
+    p.add_argument("--scheme", default="ontonotes", choices=["ontonotes", "conll", "ace"], help="conll/hf label set")
+    p.add_argument("--levels", default="NAM", help="mention levels to tag, comma-separated (default NAM)")
+    p.add_argument("--mapping", type=Path, help="brat: label mapping YAML")
+
     p = _command(sub, "agreement", "Inter-annotator agreement per layer between two annotations of the same articles.",
                  "newsbench agreement corpus/agreement/A.jsonl corpus/agreement/B.jsonl", cmd_agreement)
     p.add_argument("a", type=Path, help="annotator A's articles (corpus format)")
     p.add_argument("b", type=Path, help="annotator B's articles, same ids and texts")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--diff", action="store_true", help="list the items the two annotations differ on (for adjudication)")
     p.add_argument("-o", "--output", type=Path, help="write here instead of stdout (atomically)")
     return parser
 

@@ -5,7 +5,6 @@ import contextlib
 import html
 import inspect
 import io
-import json
 from functools import lru_cache
 
 from .loading import latest_version, load, load_all
@@ -110,7 +109,9 @@ def seed_page() -> str:
 
     a = next(x for x in load_all("0.1") if x.id == "nb-0000")
     by_id = {m.id: m for m in a.mentions}
-    meta = "\n".join(f"| `{k}` | {_esc(json.dumps(v, ensure_ascii=False))} |" for k, v in a.meta.to_dict().items())
+    def plain(v) -> str:
+        return "—" if v is None else "; ".join(v) if isinstance(v, list) else str(v)
+    meta = "\n".join(f"| `{k}` | {_esc(plain(v))} |" for k, v in a.meta.to_dict().items())
     clusters = "\n".join(
         f"| `{c.id}` | {_esc(c.name)} | {c.type} | {c.wikidata or ''} | "
         f"{_esc('; '.join(m.text for m in a.cluster_mentions(c.id)))} |" for c in a.clusters if len(a.cluster_mentions(c.id)) > 1)

@@ -72,12 +72,20 @@ def card_yaml(version_list: Optional[list[str]] = None, root=None) -> dict:
 
 
 def load_hf(version: Optional[str] = None):
-    """The bundled corpus as a `datasets.DatasetDict` (train/validation/test) with declared features, offline."""
-    from datasets import load_dataset
+    """The bundled corpus as a `datasets.DatasetDict` with declared features; offline, and no cache to go stale.
+
+    Built from the parsed records rather than through the JSON reader: the corpus is small, and
+    the `datasets` cache is keyed in ways that can serve an older build of the same file names.
+    Empty splits are left out (`datasets` cannot hold a split with no data).
+    """
+    from datasets import Dataset, DatasetDict
+
+    from .loading import read_articles
 
     d = version_dir(version or latest_version())
-    files = {s: str(d / f"{s}.jsonl") for s in nonempty_splits(d)}
-    return load_dataset("json", data_files=files, features=features())
+    feats = features()
+    return DatasetDict({s: Dataset.from_list([a.to_dict() for a in read_articles(d / f"{s}.jsonl")], features=feats)
+                        for s in nonempty_splits(d)})
 
 
 __all__ = ["features", "card_yaml", "load_hf", "corpus_dir"]

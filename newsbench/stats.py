@@ -1,19 +1,12 @@
 """Corpus statistics, per split: the numbers the dataset card shows (always generated, never typed)."""
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Iterable
 
 from .labels import ENTITY_TYPES, EVENT_TYPES, FRAMES, MENTION_LEVELS, QUOTE_KINDS
 from .record import Article
-
-TOKEN = re.compile(r"\w+(?:[-'’]\w+)*|[^\w\s]")
-
-
-def tokens(text: str) -> list[str]:
-    """Words (with inner hyphens/apostrophes) and punctuation marks; the token count the card reports."""
-    return TOKEN.findall(text)
+from .tokens import tokens
 
 
 def split_stats(articles: Iterable[Article]) -> dict:

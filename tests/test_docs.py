@@ -52,8 +52,8 @@ def test_examples_come_from_train_and_validation_only():
 
 def test_seed_page_renders_all_four_layers():
     page = docsgen.generated_block("seed")
-    for needle in ("## Entities", "## Quotes", "## Events", "## Frames", 'class="nb-trigger"', 'class="nb-speaker"',
-                   'class="nb-ent nb-NAM"', "Rawalpindi"):
+    for needle in ("## Entities", "## Quotes", "## Events", "## Frames", "nb-trigger", "nb-speaker", "nb-cue",
+                   "nb-ent nb-NAM", "nb-ent nb-PRO", "Rawalpindi"):
         assert needle in page
 
 
