@@ -29,6 +29,21 @@ class SheetError(ValueError):
     """A sheet cannot be built; the message names the file and the entry."""
 
 
+#: Keys each kind of sheet entry may have. Anything else is an error: in a YAML flow mapping an
+#: unquoted value with a comma ({text: an estimated 12,000}) silently becomes a cut value plus a
+#: stray key ("000"), and only the stray key shows the mistake.
+ALLOWED_KEYS = {
+    "sheet": {"id", "meta", "clusters", "mentions", "quotes", "events", "frames"},
+    "cluster": {"id", "name", "type", "wikidata"},
+    "mention": {"id", "text", "type", "level", "entity", "context", "occurrence"},
+    "quote": {"id", "text", "context", "occurrence", "kind", "cue", "speaker"},
+    "span": {"text", "context", "occurrence", "type"},
+    "event": {"id", "trigger", "type", "realis", "arguments"},
+    "argument": {"role", "mention", "text", "context", "occurrence", "type"},
+    "frames": {"primary", "labels"},
+}
+
+
 def normalise_text(body: str) -> str:
     """NFC, one paragraph per line, no blank lines, no trailing spaces (no-break spaces included)."""
     lines = [unicodedata.normalize("NFC", ln).strip() for ln in body.splitlines()]
@@ -79,6 +94,15 @@ class _Builder:
     def fail(self, where: str, msg: str) -> None:
         raise SheetError(f"{self.path}: {where}: {msg}")
 
+    def check_keys(self, where: str, entry: Any, kind: str) -> None:
+        if not isinstance(entry, dict):
+            return
+        unknown = [str(k) for k in entry if str(k) not in ALLOWED_KEYS[kind]]
+        if unknown:
+            hint = (" (a comma inside an unquoted value? quote it)"
+                    if any(k.strip().isdigit() or " " in k for k in unknown) else "")
+            self.fail(where, f"unknown key(s) {', '.join(map(repr, unknown))} in a {kind} entry{hint}")
+
     def locate(self, where: str, spec: Any, near: Optional[int] = None) -> tuple[int, int, str]:
         if isinstance(spec, str):
             spec = {"text": spec}
@@ -93,8 +117,11 @@ class _Builder:
 
     # -- entities -----------------------------------------------------------------------------
     def build_clusters(self) -> None:
+        self.check_keys("sheet", self.sheet, "sheet")
+        self.check_keys("frames", self.sheet.get("frames"), "frames")
         for k, c in enumerate(self.sheet.get("clusters") or []):
             where = f"clusters[{k}]"
+            self.check_keys(where, c, "cluster")
             if not isinstance(c, dict) or "id" not in c:
                 self.fail(where, "a cluster needs an id")
             cid = str(c["id"])
@@ -128,6 +155,8 @@ class _Builder:
         entries = list(enumerate(self.sheet.get("mentions") or []))
         each = [(k, e) for k, e in entries if isinstance(e, dict) and e.get("occurrence") == "each"]
         single = [(k, e) for k, e in entries if (k, e) not in each]
+        for k, e in entries:
+            self.check_keys(f"mentions[{k}]", e, "mention")
         for k, e in single:
             where = f"mentions[{k}] {e.get('text')!r}" if isinstance(e, dict) else f"mentions[{k}]"
             s, t, _ = self.locate(where, e)
@@ -185,6 +214,9 @@ class _Builder:
             where = f"quotes[{k}]"
             if not isinstance(q, dict):
                 self.fail(where, "a quote is a mapping")
+            self.check_keys(where, q, "quote")
+            self.check_keys(where + ".cue", q.get("cue"), "span")
+            self.check_keys(where + ".speaker", q.get("speaker"), "span")
             s, t, _ = self.locate(where, q)
             cue = None
             if q.get("cue") is not None:
@@ -203,12 +235,15 @@ class _Builder:
             where = f"events[{k}]"
             if not isinstance(ev, dict) or "trigger" not in ev:
                 self.fail(where, "an event needs a trigger")
+            self.check_keys(where, ev, "event")
+            self.check_keys(where + ".trigger", ev["trigger"], "span")
             s, t, _ = self.locate(where + ".trigger", ev["trigger"])
             args = []
             for j, a in enumerate(ev.get("arguments") or []):
                 aw = f"{where}.arguments[{j}]"
                 if not isinstance(a, dict) or "role" not in a:
                     self.fail(aw, "an argument needs a role")
+                self.check_keys(aw, a, "argument")
                 spec = a.get("mention", {k2: v for k2, v in a.items() if k2 != "role"})
                 args.append((a["role"], self.resolve_mention(aw, spec, near=s)))
             out.append({"id": None, "trigger": {"start": s, "end": t, "text": self.text[s:t]},
