@@ -26,7 +26,8 @@ def examples_block(layer: str, label: str) -> str:
 def dataset_card() -> str:
     text = (corpus_dir() / "README.md").read_text(encoding="utf-8")
     body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
-    return body.strip() + "\n"
+    lines = [ln for ln in body.strip().splitlines() if not ln.startswith("# ")]  # the page has its own title
+    return "\n".join(lines).strip() + "\n"
 
 
 def _type_of(prop: dict) -> str:

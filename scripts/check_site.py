@@ -118,7 +118,7 @@ def main() -> int:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     failures = []
-    with tempfile.TemporaryDirectory() as profile:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:  # chromium helpers may linger
         browser = Browser(profile)
         try:
             for name, path in {"home": "index.html", "guidelines": "guidelines/quotes.html", "seed": "seed.html",
