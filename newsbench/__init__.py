@@ -5,6 +5,8 @@ __version__ = "0.1.0"
 
 from .loading import load, load_all, versions, latest_version  # noqa: E402
 from .record import Article  # noqa: E402
+from .evaluate import compare, evaluate  # noqa: E402  (binds the names to the functions, not the module)
+from .systems import run_system, write_predictions  # noqa: E402
 
 
 def load_hf(version=None):
@@ -19,4 +21,5 @@ def validate(*paths, kind: str = "article"):
     return _validate(*paths, kind=kind)
 
 
-__all__ = ["__version__", "Article", "load", "load_all", "load_hf", "validate", "versions", "latest_version"]
+__all__ = ["__version__", "Article", "compare", "evaluate", "load", "load_all", "load_hf", "run_system", "validate", "versions",
+           "latest_version", "write_predictions"]

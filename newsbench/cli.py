@@ -147,6 +147,9 @@ def cmd_agreement(args) -> int:
             print(p, file=sys.stderr)
         return exit_code(problems)
     a, b = read_articles(args.a), read_articles(args.b)
+    if args.exclude:
+        drop = set(args.exclude)
+        a, b = [x for x in a if x.id not in drop], [x for x in b if x.id not in drop]
     try:
         rows = compare(a, b)
     except ValueError as err:
@@ -161,7 +164,8 @@ def cmd_agreement(args) -> int:
     if args.json:
         out = json.dumps([r.__dict__ for r in rows], indent=2) + "\n"
     else:
-        out = markdown(rows, len(a), f"newsbench agreement {args.a.name} {args.b.name}")
+        excl = "".join(f" --exclude {x}" for x in args.exclude or [])
+        out = markdown(rows, len(a), f"newsbench agreement {args.a.name} {args.b.name}{excl}")
     if args.output:
         from .release import atomic_write
         atomic_write(args.output, out)
@@ -264,6 +268,122 @@ def cmd_export(args) -> int:
     return 0
 
 
+# -- scoring --------------------------------------------------------------------------------------
+_MAX_PROBLEMS = 100
+
+
+def _csv(value: str) -> tuple:
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def _scoring_options(args) -> dict:
+    return {"gold": args.gold, "split": args.split, "version": args.corpus_version, "tasks": args.tasks,
+            "schemes": args.schemes, "levels": args.levels, "label_map": args.label_map,
+            "argument_coref": args.argument_coref, "bootstrap": args.bootstrap, "seed": args.seed,
+            "lenient": args.lenient, "progress": args.progress or sys.stderr.isatty()}
+
+
+def _report_problems(command: str, err) -> int:
+    for p in err.problems[:_MAX_PROBLEMS]:
+        print(p, file=sys.stderr)
+    more = len(err.problems) - _MAX_PROBLEMS
+    print(f"newsbench {command}: {len(err.problems)} problem(s){f' ({more} not shown)' if more > 0 else ''}; "
+          f"nothing scored", file=sys.stderr)
+    return EXIT_UNUSABLE
+
+
+def _write_outputs(args, text: str, extra: Optional[tuple] = None) -> None:
+    """Everything is rendered before anything is written, and every file is written atomically."""
+    from .release import atomic_write
+
+    if extra:
+        atomic_write(extra[0], extra[1])
+    if args.output:
+        atomic_write(args.output, text)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_evaluate(args) -> int:
+    from .evaluate import EvaluationError, evaluate
+
+    try:
+        report = evaluate(args.predictions, **_scoring_options(args))
+    except EvaluationError as err:
+        return _report_problems("evaluate", err)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    if args.json:
+        text = report.to_json(per_type=True)
+    elif args.markdown:
+        text = report.to_markdown(per_type=args.per_type)
+    else:
+        text = report.to_table(per_type=args.per_type)
+    _write_outputs(args, text, (args.errors, report.errors_jsonl()) if args.errors else None)
+    for w in report.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    return 0
+
+
+def cmd_compare(args) -> int:
+    from .evaluate import EvaluationError, SignatureMismatch, compare
+
+    if len(args.predictions) < 2:
+        raise UsageError("compare needs two or more prediction files (the first is the baseline)")
+    try:
+        result = compare(args.predictions, trials=args.trials, **_scoring_options(args))
+    except EvaluationError as err:
+        return _report_problems("compare", err)
+    except (SignatureMismatch, ValueError) as err:
+        raise UsageError(str(err)) from None
+    text = result.to_json() if args.json else result.to_markdown() if args.markdown else result.to_table()
+    _write_outputs(args, text)
+    return 0
+
+
+def _add_scoring_arguments(p: argparse.ArgumentParser) -> None:
+    gold = p.add_argument_group("gold (default: the newest bundled corpus, test split)")
+    gold.add_argument("--gold", type=Path, help="score against this corpus-format JSONL file instead")
+    gold.add_argument("--version", dest="corpus_version", default=None, help="bundled corpus version")
+    gold.add_argument("--split", default="test", choices=["train", "validation", "test"])
+    what = p.add_argument_group("what is scored (all of it goes into the signature)")
+    what.add_argument("--tasks", type=_csv, default=None,
+                      help="comma-separated: entities,quotes,events,frames (default: the layers predicted)")
+    what.add_argument("--schemes", type=_csv, default=("strict", "exact", "partial", "type"),
+                      help="entity matching schemes (default: strict,exact,partial,type)")
+    what.add_argument("--levels", type=_csv, default=("NAM",), help="entity mention levels, e.g. NAM,NOM (default NAM)")
+    what.add_argument("--label-map", choices=["conll", "ace"], default=None,
+                      help="score entity types mapped to CoNLL's four or ACE's seven (see docs/scoring.md)")
+    what.add_argument("--argument-coref", action="store_true",
+                      help="credit an event argument through any mention of the gold argument's entity")
+    stats = p.add_argument_group("intervals")
+    stats.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (0: no intervals)")
+    stats.add_argument("--seed", type=int, default=12345)
+    out = p.add_argument_group("output")
+    fmt = out.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="machine-readable output")
+    fmt.add_argument("--markdown", action="store_true", help="Markdown tables, for papers")
+    out.add_argument("-o", "--output", type=Path, help="write the output here (atomically) instead of stdout")
+    out.add_argument("--lenient", action="store_true", help="skip predictions for ids not in the gold (with a warning)")
+    out.add_argument("--progress", action="store_true", help="show progress on stderr even when it is not a terminal")
+
+
+def cmd_leaderboard(args) -> int:
+    from .leaderboard import run
+
+    systems = [x.strip() for x in args.systems.split(",") if x.strip()]
+    try:
+        paths = run(args.out, version=args.version, systems=systems, spacy_model=args.spacy_model,
+                    bootstrap=args.bootstrap)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    for p in paths:
+        print(f"wrote {p}", file=sys.stderr)
+    print("the docs page docs/leaderboard.md renders these reports at build time", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbench", description="A hand-annotated news corpus and the harness that scores IE systems on it.",
@@ -307,6 +427,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text-dir", type=Path, default=None)
     p.add_argument("--corpus", default="corpus")
 
+    p = _command(sub, "evaluate", "Score a predictions JSONL against the gold: P/R/F1, bootstrap intervals and a signature.",
+                 "newsbench evaluate preds.jsonl --tasks entities --levels NAM,NOM --per-type --errors errors.jsonl",
+                 cmd_evaluate)
+    p.add_argument("predictions", type=Path, help="JSONL, one article per line: id plus the predicted layers")
+    _add_scoring_arguments(p)
+    p.add_argument("--per-type", action="store_true", help="add per-type (per-kind, per-frame) tables")
+    p.add_argument("--errors", type=Path, help="write the per-item alignment (missed, spurious, boundary, type) "
+                                                "here as JSONL, for error analysis")
+
+    p = _command(sub, "compare", "Paired bootstrap and approximate randomization tests of systems against the first.",
+                 "newsbench compare baseline.jsonl system.jsonl --tasks entities --trials 10000", cmd_compare)
+    p.add_argument("predictions", type=Path, nargs="+", help="two or more prediction files; the first is the baseline")
+    _add_scoring_arguments(p)
+    p.add_argument("--trials", type=int, default=10000, help="approximate randomization trials (default 10000)")
+
     p = _command(sub, "card", "Regenerate corpus/README.md (the Hugging Face dataset card) from the data.",
                  "newsbench card --check", cmd_card)
     p.add_argument("--corpus", default="corpus")
@@ -320,6 +455,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="spacy: an installed pipeline name or path")
     p.add_argument("--seed", type=int, default=13, help="tfidf-frames: random seed")
     p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
+
+    p = _command(sub, "leaderboard", "Run and score every baseline on test and validation; write the reports the leaderboard page shows.",
+                 "newsbench leaderboard --systems rules,majority-frames,tfidf-frames,spacy --spacy-model en_core_web_sm",
+                 cmd_leaderboard)
+    p.add_argument("--version", default=None, help="corpus version (default: newest)")
+    p.add_argument("--systems", default="rules,majority-frames,tfidf-frames", help="comma-separated baselines")
+    p.add_argument("--spacy-model", default=None, help="an installed spaCy pipeline, for the spacy baseline")
+    p.add_argument("--bootstrap", type=int, default=1000)
+    p.add_argument("--out", type=Path, default=Path("docs/leaderboard"))
 
     p = _command(sub, "import", "Convert brat standoff or a Label Studio JSON export into newsbench records, then validate.",
                  "newsbench import brat my_brat_dir/ -o articles.jsonl  |  newsbench import labelstudio export.json -o a.jsonl",
@@ -346,6 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("b", type=Path, help="annotator B's articles, same ids and texts")
     p.add_argument("--json", action="store_true")
     p.add_argument("--diff", action="store_true", help="list the items the two annotations differ on (for adjudication)")
+    p.add_argument("--exclude", action="append", metavar="ID", help="leave an article out (repeatable)")
     p.add_argument("-o", "--output", type=Path, help="write here instead of stdout (atomically)")
     return parser
 

@@ -1,0 +1,21 @@
+"""The scorer's metrics: one module per task, all on the sufficient-statistics design of `base`."""
+from __future__ import annotations
+
+TASKS = ("entities", "quotes", "events", "frames")
+
+
+def make_task(name: str, entity_options=None, event_options=None):
+    """A fresh collector for one task."""
+    if name == "entities":
+        from .entities import EntityTask
+        return EntityTask(entity_options)
+    if name == "quotes":
+        from .quotes import QuoteTask
+        return QuoteTask()
+    if name == "events":
+        from .events import EventTask
+        return EventTask(event_options)
+    if name == "frames":
+        from .frames import FrameTask
+        return FrameTask()
+    raise ValueError(f"unknown task {name!r} (choose from {', '.join(TASKS)})")

@@ -1,0 +1,676 @@
+"""Read a predictions JSONL: check each line, anchor text-only spans, and hand back plain records.
+
+Checking is two-speed because the benchmark needs it: a cheap structural check in plain Python
+accepts the usual good line; only a line it rejects goes through jsonschema
+(schema/prediction.schema.json), to produce the precise messages. Offsets are then checked against
+the gold text (range, and that `text` is what the offsets cover).
+
+Text-only spans are anchored by one rule (docs/scoring.md, "Anchoring"): within one layer of one
+article, the k-th span listed with a given text takes the k-th whole-word occurrence of that text
+(`newsbench.anchoring.whole_word_matches`), or the k-th plain substring occurrence when it never
+occurs as a whole word. A span with no such occurrence is *unanchored*: it stays a prediction
+(a false positive) and is listed in the report.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from operator import itemgetter
+from pathlib import Path
+from typing import Iterable, Iterator, Optional, Union
+
+from .anchoring import whole_word_matches
+from .labels import ENTITY_TYPES, EVENT_ROLES, EVENT_TYPES, FRAMES, MENTION_LEVELS, QUOTE_KINDS, REALIS
+from .validation import UNUSABLE, Problem, _json_path, _schema_reason, schema_validator
+
+try:  # orjson is several times faster than json on large files; both give the same objects
+    import orjson
+
+    loads = orjson.loads
+    JSONDecodeError: tuple = (orjson.JSONDecodeError,)
+except ImportError:  # pragma: no cover - exercised only without orjson
+    loads = json.loads
+    JSONDecodeError = (json.JSONDecodeError, UnicodeDecodeError)
+
+LAYERS = ("entities", "quotes", "events", "frames")
+#: Read buffer for JSONL files: larger than a line, so reading a line is one copy (news articles run to kilobytes).
+READ_BUFFER = 1 << 16
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+_TOP_KEYS = frozenset(("id", "text", "meta") + LAYERS)   # text and meta: so a corpus file is a prediction file
+_ENTITIES_KEYS = frozenset(("mentions", "clusters"))
+_MENTION_KEYS = frozenset(("id", "start", "end", "text", "type", "level", "entity"))
+_CLUSTER_KEYS = frozenset(("id", "name", "type", "wikidata"))
+_SPAN_KEYS = frozenset(("start", "end", "text"))
+_QUOTE_KEYS = frozenset(("id", "start", "end", "text", "kind", "cue", "speaker"))
+_EVENT_KEYS = frozenset(("id", "trigger", "type", "realis", "arguments"))
+_ARGUMENT_KEYS = frozenset(("role", "mention", "text", "start", "end"))
+_FRAMES_KEYS = frozenset(("primary", "labels"))
+_WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
+
+
+class PredictionError(ValueError):
+    """The predictions cannot be scored; `problems` has one line per problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(map(str, problems)))
+
+
+@dataclass
+class Unanchored:
+    """A text-only span that does not occur in the article: scored as a false positive."""
+
+    id: str
+    line: int
+    path: str
+    text: str
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "line": self.line, "path": self.path, "text": self.text}
+
+
+@dataclass
+class MentionColumns:
+    """Predicted entity mentions as parallel sequences (cheaper than an object per span).
+
+    `start`/`end` are None for a text-only mention that could not be anchored; `level` and `id`
+    are None when no mention of the article gives one.
+    """
+
+    start: list
+    end: list
+    text: list
+    type: list
+    level: Optional[list] = None
+    id: Optional[list] = None
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    @classmethod
+    def from_dicts(cls, ms: list) -> "MentionColumns":
+        keys = set().union(*ms) if ms else set()
+        return cls([m.get("start") for m in ms], [m.get("end") for m in ms], [m["text"] for m in ms],
+                   [m["type"] for m in ms], [m.get("level") for m in ms] if "level" in keys else None,
+                   [m.get("id") for m in ms] if "id" in keys else None)
+
+
+@dataclass
+class Prediction:
+    """One article's predicted layers, checked and anchored (None: the layer was not predicted).
+
+    Quote and event spans are the input's dicts with integer `start`/`end` filled in (None when
+    unanchored); mentions are columns.
+    """
+
+    id: str
+    line: int = 0
+    mentions: Optional[MentionColumns] = None
+    quotes: Optional[list] = None
+    events: Optional[list] = None
+    frames: Optional[dict] = None
+    unanchored: list = field(default_factory=list)
+
+    @property
+    def layers(self) -> set:
+        return {name for name, v in (("entities", self.mentions), ("quotes", self.quotes), ("events", self.events),
+                                     ("frames", self.frames)) if v is not None}
+
+    def mention_index(self) -> dict:
+        """Mention id -> (start, end, text) of the predicted mentions that have an id."""
+        m = self.mentions
+        if m is None or m.id is None:
+            return {}
+        return {i: (s, e, t) for i, s, e, t in zip(m.id, m.start, m.end, m.text) if i is not None}
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What a prediction may contain beyond the schema: entity labels of a label map (e.g. CoNLL's PER)."""
+
+    extra_entity_labels: frozenset = frozenset()
+    entity_labels: frozenset = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "entity_labels", frozenset(ENTITY_TYPES) | frozenset(self.extra_entity_labels))
+
+
+# -- lines ----------------------------------------------------------------------------------------
+def iter_records(source, name: Optional[str] = None) -> Iterator[tuple[int, Optional[dict], Optional[Problem]]]:
+    """(line number, record or None, problem or None) for a path or an iterable of dicts."""
+    if isinstance(source, (str, Path)):
+        yield from iter_jsonl(Path(source), name or str(source))
+        return
+    name = name or "<predictions>"
+    for n, rec in enumerate(source, 1):
+        if isinstance(rec, dict):
+            yield n, rec, None
+        else:
+            yield n, None, Problem(name, n, None, "$", "a line must be a JSON object", UNUSABLE)
+
+
+def iter_jsonl(path: Path, name: str, digest=None) -> Iterator[tuple[int, Optional[dict], Optional[Problem]]]:
+    """Stream a JSONL file line by line (never whole in memory), parsed with orjson when installed.
+
+    `digest`, a hashlib object, is fed every line: the file's hash comes without a second read.
+    """
+    try:
+        f = open(path, "rb", buffering=READ_BUFFER)
+    except OSError as err:
+        reason = "file not found" if isinstance(err, FileNotFoundError) else f"cannot read: {err.strerror}"
+        yield 0, None, Problem(name, None, None, "$", reason, UNUSABLE)
+        return
+    with f:
+        for n, line in enumerate(f, 1):
+            if digest is not None:
+                digest.update(line)
+            if not line or line.isspace():
+                continue
+            try:
+                rec = loads(line)
+            except JSONDecodeError:
+                yield n, None, Problem(name, n, None, "$", f"not JSON ({_json_error(line)}); truncated line?",
+                                       UNUSABLE)
+                continue
+            if not isinstance(rec, dict):
+                yield n, None, Problem(name, n, None, "$", "a line must be a JSON object", UNUSABLE)
+                continue
+            yield n, rec, None
+
+
+def _json_error(line: bytes) -> str:
+    """The parser's message for a bad line, positions counted within the line."""
+    try:
+        loads(line.rstrip(b"\r\n"))
+    except JSONDecodeError as err:
+        return str(err).replace("\n", " ")
+    return "invalid"
+
+
+# -- cheap structural check (the schema, by hand) -------------------------------------------------
+def _is_int(x) -> bool:
+    return type(x) is int
+
+
+def _offsets_problem(obj: dict, path: str, min_end: int) -> Optional[tuple]:
+    has_s, has_e = "start" in obj, "end" in obj
+    if has_s != has_e:
+        return path, "start and end go together"
+    if has_s:
+        s, e = obj["start"], obj["end"]
+        if type(s) is not int or type(e) is not int:
+            return f"{path}.start", "offsets must be integers"
+        if s < 0 or e < min_end:
+            return f"{path}.start", "offsets must not be negative"
+    return None
+
+
+def _text_problem(obj: dict, path: str) -> Optional[tuple]:
+    t = obj.get("text")
+    if type(t) is not str or not t:
+        return f"{path}.text", "text must be a non-empty string"
+    return None
+
+
+def _mentions_problem(ms, labels: frozenset) -> Optional[tuple]:
+    """The hot loop: about fifty mentions per article, a million in the benchmark."""
+    if type(ms) is not list:
+        return "$.entities.mentions", "must be an array"
+    keys, levels = _MENTION_KEYS, MENTION_LEVELS
+    for i, m in enumerate(ms):
+        if type(m) is not dict or not keys.issuperset(m):
+            return f"$.entities.mentions[{i}]", "not a mention object"
+        t = m.get("text")
+        if type(t) is not str or not t or m.get("type") not in labels:
+            return f"$.entities.mentions[{i}]", "text or type missing or invalid"
+        if "start" in m or "end" in m:
+            s, e = m.get("start"), m.get("end")
+            if type(s) is not int or type(e) is not int or s < 0 or e < 1:
+                return f"$.entities.mentions[{i}].start", "offsets must be integers (start ≥ 0, end ≥ 1)"
+        if ("level" in m and m["level"] not in levels) or \
+                any(k in m and not _valid_id(m[k]) for k in ("id", "entity")):
+            return f"$.entities.mentions[{i}]", "level, id or entity invalid"
+    return None
+
+
+def fast_mentions(ms, text: str, labels: frozenset) -> Optional[MentionColumns]:
+    """Mentions as columns when they are plainly valid against `text` (None: look closer).
+
+    Checks in C-speed bulk operations what `_mentions_problem` and the offset check do one
+    mention at a time; anything unusual (bad types, mismatching text, odd ids) returns None.
+    """
+    if type(ms) is not list:
+        return None
+    if not ms:
+        return MentionColumns([], [], [], [])
+    try:
+        if sum(map(len, ms)) == 4 * len(ms) and "start" in ms[0]:   # the usual shape: start, end, text, type
+            try:
+                starts, ends, texts, types = map(list, zip(*map(_OFFSET_SPAN, ms)))
+            except KeyError:
+                pass
+            else:
+                # (a text that is not a string cannot equal its slice, so _offsets_agree rejects it)
+                if "" in texts or not labels.issuperset(types) or not _offsets_agree(starts, ends, texts, text):
+                    return None
+                return MentionColumns(starts, ends, texts, types)
+        if set(map(type, ms)) != {dict}:
+            return None
+        keys = set().union(*ms)
+        if not _MENTION_KEYS.issuperset(keys):
+            return None
+        texts = [m["text"] for m in ms]
+        types = [m["type"] for m in ms]
+        if set(map(type, texts)) != {str} or "" in texts or not labels.issuperset(types):
+            return None
+        starts, ends = [None] * len(ms), [None] * len(ms)
+        if "start" in keys or "end" in keys:
+            placed = [i for i, m in enumerate(ms) if "start" in m or "end" in m]
+            for i in placed:      # a key present with null is invalid, as is one of the two alone
+                starts[i], ends[i] = ms[i].get("start"), ms[i].get("end")
+            if not _offsets_agree([starts[i] for i in placed], [ends[i] for i in placed], [texts[i] for i in placed],
+                                  text):
+                return None
+        levels = ids = None
+        if "level" in keys:      # (a key given as null is invalid: only absent keys read as None)
+            if not _LEVELS.issuperset(m["level"] for m in ms if "level" in m):
+                return None
+            levels = [m.get("level") for m in ms]
+        if "id" in keys or "entity" in keys:
+            named = [m["id"] for m in ms if "id" in m]
+            if len(set(named)) != len(named) or not all(map(_valid_id, named)) or \
+                    not all(_valid_id(m["entity"]) for m in ms if "entity" in m):
+                return None
+            if "id" in keys:
+                ids = [m.get("id") for m in ms]
+    except (KeyError, TypeError):
+        return None
+    return MentionColumns(starts, ends, texts, types, levels, ids)
+
+
+_LEVELS = frozenset(MENTION_LEVELS)
+_OFFSET_SPAN = itemgetter("start", "end", "text", "type")
+
+
+def _offsets_agree(starts: list, ends: list, texts: list, text: str) -> bool:
+    """All offsets are integers in range and cover exactly their text (bulk checks)."""
+    if not starts:
+        return True
+    if not {int}.issuperset(map(type, starts)) or not {int}.issuperset(map(type, ends)):
+        return False
+    if min(starts) < 0 or max(ends) > len(text):
+        return False
+    return [text[s:e] for s, e in zip(starts, ends)] == texts
+
+
+def _clusters_problem(cs) -> Optional[tuple]:
+    if type(cs) is not list:
+        return "$.entities.clusters", "must be an array"
+    for i, c in enumerate(cs):
+        p = f"$.entities.clusters[{i}]"
+        if type(c) is not dict or not _CLUSTER_KEYS.issuperset(c) or type(c.get("id")) is not str \
+                or not _ID.match(c["id"]):
+            return p, "not a cluster object"
+        if ("name" in c and type(c["name"]) is not str) or ("type" in c and c["type"] not in ENTITY_TYPES) or \
+                ("wikidata" in c and c["wikidata"] is not None and not (type(c["wikidata"]) is str
+                                                                         and _WIKIDATA.match(c["wikidata"]))):
+            return p, "cluster field invalid"
+    return None
+
+
+def _span_object_problem(obj, path: str, keys: frozenset, min_end: int) -> Optional[tuple]:
+    if type(obj) is not dict or not keys.issuperset(obj):
+        return path, "not an object of the expected shape"
+    return _text_problem(obj, path) or _offsets_problem(obj, path, min_end)
+
+
+def _quotes_problem(qs) -> Optional[tuple]:
+    if type(qs) is not list:
+        return "$.quotes", "must be an array"
+    for i, q in enumerate(qs):
+        p = f"$.quotes[{i}]"
+        found = _span_object_problem(q, p, _QUOTE_KEYS, 1)
+        if found:
+            return found
+        if ("kind" in q and q["kind"] not in QUOTE_KINDS) or ("id" in q and not _valid_id(q["id"])):
+            return p, "kind or id invalid"
+        cue = q.get("cue")
+        if cue is not None:
+            found = _span_object_problem(cue, f"{p}.cue", _SPAN_KEYS, 0)
+            if found:
+                return found
+        spk = q.get("speaker")
+        if spk is not None and not _valid_id(spk) and not (
+                type(spk) is dict and set(spk) == {"text"} and type(spk["text"]) is str and spk["text"]):
+            return f"{p}.speaker", "speaker invalid"
+    return None
+
+
+def _events_problem(evs) -> Optional[tuple]:
+    if type(evs) is not list:
+        return "$.events", "must be an array"
+    for i, ev in enumerate(evs):
+        p = f"$.events[{i}]"
+        if type(ev) is not dict or not _EVENT_KEYS.issuperset(ev) or ev.get("type") not in EVENT_TYPES \
+                or ("realis" in ev and ev["realis"] not in REALIS) or ("id" in ev and not _valid_id(ev["id"])):
+            return p, "not an event object"
+        found = _span_object_problem(ev.get("trigger"), f"{p}.trigger", _SPAN_KEYS, 0)
+        if found:
+            return found
+        args = ev.get("arguments", [])
+        if type(args) is not list:
+            return f"{p}.arguments", "must be an array"
+        for j, a in enumerate(args):
+            ap = f"{p}.arguments[{j}]"
+            if type(a) is not dict or not _ARGUMENT_KEYS.issuperset(a) or a.get("role") not in EVENT_ROLES:
+                return ap, "not an argument object"
+            if "mention" in a and not _valid_id(a["mention"]):
+                return f"{ap}.mention", "invalid mention id"
+            if "text" in a and (type(a["text"]) is not str or not a["text"]):
+                return f"{ap}.text", "invalid text"
+            if "mention" not in a and "text" not in a:
+                return ap, "needs a mention or a text"
+            if any(k in a and (type(a[k]) is not int or a[k] < 0) for k in ("start", "end")):
+                return f"{ap}.start", "offsets must be integers"
+    return None
+
+
+def _frames_problem(fr) -> Optional[tuple]:
+    if type(fr) is not dict or not _FRAMES_KEYS.issuperset(fr):
+        return "$.frames", "not a frames object"
+    if "primary" in fr and fr["primary"] not in FRAMES:
+        return "$.frames.primary", "unknown frame"
+    labels = fr.get("labels", [])
+    if type(labels) is not list or any(x not in FRAMES for x in labels if type(x) is str) \
+            or any(type(x) is not str for x in labels) or len(set(labels)) != len(labels):
+        return "$.frames.labels", "labels invalid"
+    return None
+
+
+def _valid_id(x) -> bool:
+    return type(x) is str and bool(_ID.match(x))
+
+
+def structural_problem(rec: dict, opts: CheckOptions, check_mentions: bool = True) -> Optional[tuple]:
+    """The first way `rec` breaks the prediction schema, or None (never None for an invalid record)."""
+    try:
+        return _structural_problem(rec, opts, check_mentions)
+    except TypeError:  # an unhashable value where a label belongs, and the like
+        return "$", "wrong value type"
+
+
+def _structural_problem(rec: dict, opts: CheckOptions, check_mentions: bool) -> Optional[tuple]:
+    if not _TOP_KEYS.issuperset(rec) or not _valid_id(rec.get("id")):
+        return "$", "unknown field or invalid id"
+    if ("text" in rec and type(rec["text"]) is not str) or ("meta" in rec and type(rec["meta"]) is not dict):
+        return "$", "text must be a string and meta an object"
+    ents = rec.get("entities")
+    if ents is not None or "entities" in rec:
+        if type(ents) is not dict or not _ENTITIES_KEYS.issuperset(ents):
+            return "$.entities", "not an entities object"
+        found = (_mentions_problem(ents["mentions"], opts.entity_labels) if check_mentions and "mentions" in ents
+                 else None) or \
+                (_clusters_problem(ents["clusters"]) if "clusters" in ents else None)
+        if found:
+            return found
+    if "quotes" in rec:
+        found = _quotes_problem(rec["quotes"])
+        if found:
+            return found
+    if "events" in rec:
+        found = _events_problem(rec["events"])
+        if found:
+            return found
+    if "frames" in rec:
+        return _frames_problem(rec["frames"])
+    return None
+
+
+def schema_messages(rec: dict, opts: CheckOptions) -> list[tuple[str, str]]:
+    """(json path, reason) for every schema error, ignoring entity labels the label map allows."""
+    out = []
+    for err in sorted(schema_validator("prediction").iter_errors(rec), key=lambda e: list(map(str, e.absolute_path))):
+        if err.validator == "enum" and isinstance(err.instance, str) and err.instance in opts.extra_entity_labels:
+            continue
+        out.append((_json_path(err.absolute_path), _schema_reason(err)))
+    return out
+
+
+# -- offsets against the gold text ----------------------------------------------------------------
+def _offset_message(text: str, obj: dict, path: str) -> Optional[tuple[str, str]]:
+    s, e = obj["start"], obj["end"]
+    if not 0 <= s < e <= len(text):
+        return f"{path}.start", f"offsets [{s}, {e}) out of range for a text of {len(text)} characters"
+    if "text" in obj and obj["text"] != text[s:e]:
+        return f"{path}.text", f"span text {obj['text']!r} != text[{s}:{e}] {text[s:e]!r}"
+    return None
+
+
+def _mention_offset_messages(ms: list, text: str) -> list[tuple[str, str]]:
+    n = len(text)
+    bad = [i for i, m in enumerate(ms) if "start" in m and not (m["start"] < m["end"] <= n
+                                                                 and text[m["start"]:m["end"]] == m["text"])]
+    return [_offset_message(text, ms[i], f"$.entities.mentions[{i}]") for i in bad]
+
+
+def _spans_with_offsets(rec: dict) -> Iterator[tuple[dict, str]]:
+    """Every span object other than entity mentions that carries offsets, with its path."""
+    for i, q in enumerate(rec.get("quotes") or ()):
+        if "start" in q:
+            yield q, f"$.quotes[{i}]"
+        if q.get("cue") and "start" in q["cue"]:
+            yield q["cue"], f"$.quotes[{i}].cue"
+    for i, ev in enumerate(rec.get("events") or ()):
+        if "start" in ev["trigger"]:
+            yield ev["trigger"], f"$.events[{i}].trigger"
+        for j, a in enumerate(ev.get("arguments", ())):
+            if "start" in a and "end" in a:
+                yield a, f"$.events[{i}].arguments[{j}]"
+
+
+def _duplicate_id_messages(rec: dict) -> list[tuple[str, str]]:
+    out, ids = [], set()
+    for i, m in enumerate((rec.get("entities") or {}).get("mentions") or ()):
+        if "id" in m:
+            if m["id"] in ids:
+                out.append((f"$.entities.mentions[{i}].id", f"duplicate mention id {m['id']!r}"))
+            ids.add(m["id"])
+    return out
+
+
+def _reference_messages(rec: dict, ids: set) -> list[tuple[str, str]]:
+    """Speakers and arguments point at predicted mentions; argument offsets come in pairs."""
+    out = []
+    for i, q in enumerate(rec.get("quotes") or ()):
+        if isinstance(q.get("speaker"), str) and q["speaker"] not in ids:
+            out.append((f"$.quotes[{i}].speaker", f"speaker {q['speaker']!r} is not a predicted mention id "
+                                                  f"(use {{\"text\": ...}} to name a speaker)"))
+    for i, ev in enumerate(rec.get("events") or ()):
+        for j, a in enumerate(ev.get("arguments", ())):
+            if "mention" in a and a["mention"] not in ids:
+                out.append((f"$.events[{i}].arguments[{j}].mention",
+                            f"argument mention {a['mention']!r} is not a predicted mention id"))
+            elif "mention" not in a and ("start" in a) != ("end" in a):
+                out.append((f"$.events[{i}].arguments[{j}].start", "start and end go together"))
+    return out
+
+
+def _text_messages(rec: dict, text: str) -> list[tuple[str, str]]:
+    """A prediction that carries its article text must have been made on the gold's version of it."""
+    if "text" in rec and rec["text"] != text:
+        return [("$.text", "differs from the gold article's text: the prediction was made on another version "
+                           "of the article")]
+    return []
+
+
+def _layer_messages(rec: dict, text: str, ids: set) -> list[tuple[str, str]]:
+    """Offsets and references of the quote and event layers (cheap: those layers are small)."""
+    found = [m for m in (_offset_message(text, obj, path) for obj, path in _spans_with_offsets(rec)) if m]
+    return found + _reference_messages(rec, ids)
+
+
+def check_record(rec: dict, text: str, opts: CheckOptions = CheckOptions()) -> list[tuple[str, str]]:
+    """Every (json path, reason) that makes `rec` unusable against an article `text` (empty: fine).
+
+    The thorough path: jsonschema is the authority on structure; then the scorer's own stricter
+    checks (integers, not 3.0, as offsets), offsets against the text, and references.
+    """
+    found = schema_messages(rec, opts)
+    if found:
+        return found
+    first = structural_problem(rec, opts)
+    if first:
+        return [first]
+    mentions = (rec.get("entities") or {}).get("mentions") or []
+    ids = {m["id"] for m in mentions if "id" in m}
+    return (_text_messages(rec, text) + _mention_offset_messages(mentions, text) + _duplicate_id_messages(rec)
+            + _layer_messages(rec, text, ids))
+
+
+def prepare(rec: dict, text: str, opts: CheckOptions = CheckOptions(), line: int = 0
+            ) -> tuple[Optional[Prediction], list[tuple[str, str]]]:
+    """(anchored Prediction, []) for a usable record, (None, problems) otherwise.
+
+    The fast path handles the usual good record; anything it does not accept goes through
+    `check_record` for precise messages.
+    """
+    ents = rec.get("entities")
+    columns = None
+    ok = True
+    if type(ents) is dict and "mentions" in ents:
+        columns = fast_mentions(ents["mentions"], text, opts.entity_labels)
+        ok = columns is not None
+    ok = ok and structural_problem(rec, opts, check_mentions=False) is None
+    if not ok:
+        found = check_record(rec, text, opts)
+        if not found and columns is None and type(ents) is dict:   # valid after all: the fast path was too shy
+            columns = MentionColumns.from_dicts(ents.get("mentions", []))
+    else:
+        found = _text_messages(rec, text) if "text" in rec else []
+        if "quotes" in rec or "events" in rec:
+            found += _layer_messages(rec, text, set(columns.id or ()) if columns else set())
+    if found:
+        return None, found
+    return anchor_record(rec, text, line, columns), []
+
+
+# -- anchoring ------------------------------------------------------------------------------------
+class Anchorer:
+    """Anchors the text-only spans of one article layer by layer (the module docstring's rule)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._starts: dict[str, list[int]] = {}
+        self._seen: dict[tuple[str, str], int] = {}
+
+    def occurrences(self, span: str) -> list[int]:
+        starts = self._starts.get(span)
+        if starts is None:
+            starts = whole_word_matches(self.text, span) or _substring_matches(self.text, span)
+            self._starts[span] = starts
+        return starts
+
+    def locate(self, layer: str, span: str) -> Optional[tuple[int, int]]:
+        """(start, end) for the next span of `layer` with this text, or None when there is no such occurrence."""
+        key = (layer, span)
+        k = self._seen.get(key, 0)
+        self._seen[key] = k + 1
+        starts = self.occurrences(span)
+        return (starts[k], starts[k] + len(span)) if k < len(starts) else None
+
+    def place(self, layer: str, obj: dict) -> bool:
+        """Set obj's start/end from its text (False, with start/end None, when it cannot be found)."""
+        obj["start"], obj["end"] = self.locate(layer, obj["text"]) or (None, None)
+        return obj["start"] is not None
+
+
+def _substring_matches(text: str, span: str) -> list[int]:
+    out, i = [], text.find(span)
+    while i != -1:
+        out.append(i)
+        i = text.find(span, i + 1)
+    return out
+
+
+def anchor_record(rec: dict, text: str, line: int = 0, columns: Optional[MentionColumns] = None) -> Prediction:
+    """A checked record as a Prediction, its text-only spans anchored (mentions as columns)."""
+    anchorer, lost = Anchorer(text), []
+    rid = rec["id"]
+
+    def place(layer: str, obj: dict, path: str) -> None:
+        if "start" not in obj and not anchorer.place(layer, obj):
+            lost.append(Unanchored(rid, line, path, obj["text"]))
+
+    ents = rec.get("entities")
+    if ents is not None and columns is None:
+        columns = MentionColumns.from_dicts(ents.get("mentions", []))
+    if columns is not None and None in columns.start:
+        for i, s in enumerate(columns.start):
+            if s is None:
+                span = anchorer.locate("mentions", columns.text[i])
+                if span:
+                    columns.start[i], columns.end[i] = span
+                else:
+                    lost.append(Unanchored(rid, line, f"$.entities.mentions[{i}]", columns.text[i]))
+    quotes = rec.get("quotes")
+    for i, q in enumerate(quotes or ()):
+        place("quotes", q, f"$.quotes[{i}]")
+        if q.get("cue"):
+            place("cues", q["cue"], f"$.quotes[{i}].cue")
+    events = rec.get("events")
+    for i, ev in enumerate(events or ()):
+        place("triggers", ev["trigger"], f"$.events[{i}].trigger")
+        for j, a in enumerate(ev.get("arguments", ())):
+            if "mention" not in a:
+                place("arguments", a, f"$.events[{i}].arguments[{j}]")
+    return Prediction(rid, line, columns, quotes, events, rec.get("frames"), lost)
+
+
+def parse_prediction(rec: dict, text: str, opts: CheckOptions = CheckOptions(), line: int = 0,
+                     name: str = "<prediction>") -> Prediction:
+    """Check one record against its article text and anchor it; PredictionError if it is unusable."""
+    pred, found = prepare(rec, text, opts, line)
+    if found:
+        rid = rec.get("id") if isinstance(rec.get("id"), str) else None
+        raise PredictionError([Problem(name, line or None, rid, p, r, UNUSABLE) for p, r in found])
+    return pred
+
+
+def read_predictions(source: Union[str, Path, Iterable[dict]], texts: dict[str, str],
+                     opts: CheckOptions = CheckOptions(), lenient: bool = False,
+                     name: Optional[str] = None) -> Iterator[Union[Prediction, Problem, str]]:
+    """Checked, anchored predictions for the articles in `texts` (id -> text), streamed.
+
+    Yields a Prediction per usable line, a Problem per unusable one (the caller decides to stop)
+    and a warning string for what is skipped under `lenient`.
+    """
+    name = name or (str(source) if isinstance(source, (str, Path)) else "<predictions>")
+    first_line: dict[str, int] = {}
+    for n, rec, prob in iter_records(source, name):
+        if prob:
+            yield prob
+            continue
+        rid = rec.get("id")
+        if not _valid_id(rid):
+            yield Problem(name, n, None, "$.id", "missing or invalid id", UNUSABLE)
+            continue
+        if rid in first_line:
+            yield Problem(name, n, rid, "$.id", f"duplicate prediction for this id (first at line {first_line[rid]})",
+                          UNUSABLE)
+            continue
+        first_line[rid] = n
+        text = texts.get(rid)
+        if text is None:
+            if lenient:
+                yield f"{name}:{n}: {rid}: not in the gold, skipped (--lenient)"
+            else:
+                yield Problem(name, n, rid, "$.id", "no gold article with this id (use --lenient to skip it)",
+                              UNUSABLE)
+            continue
+        pred, found = prepare(rec, text, opts, n)
+        if found:
+            for p, r in found:
+                yield Problem(name, n, rid, p, r, UNUSABLE)
+            continue
+        yield pred

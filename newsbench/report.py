@@ -1,0 +1,206 @@
+"""What `evaluate` and `compare` return, and how they print: terminal table, JSON, Markdown, error file.
+
+The signature says what a number means (sacrebleu's idea): scoring rules, corpus and content
+hash, split, tasks, matching schemes, mention levels, label map, argument coreference. Two reports
+whose signatures differ in any of those are not comparable. `boot`, `seed` and `v` (the package
+version) are recorded but do not change what the numbers mean: the point scores do not depend on
+them and the intervals only through resampling noise.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+#: Version of the scoring rules (matching, anchoring, metric definitions); bumped whenever one changes.
+SCORING_VERSION = "1.0"
+SIGNATURE_FIELDS = ("nb", "corpus", "split", "tasks", "match", "levels", "map", "argcoref", "boot", "seed", "v")
+NON_SEMANTIC_FIELDS = ("boot", "seed", "v")
+
+
+@dataclass(frozen=True)
+class Signature:
+    fields: tuple  # ((name, value), ...) in SIGNATURE_FIELDS order
+
+    @classmethod
+    def make(cls, **values) -> "Signature":
+        return cls(tuple((k, str(values[k])) for k in SIGNATURE_FIELDS))
+
+    @classmethod
+    def parse(cls, text: str) -> "Signature":
+        pairs = [part.split(":", 1) for part in text.strip().split("|")]
+        if any(len(p) != 2 for p in pairs):
+            raise ValueError(f"not a newsbench signature: {text!r}")
+        return cls(tuple((k, v) for k, v in pairs))
+
+    def __str__(self) -> str:
+        return "|".join(f"{k}:{v}" for k, v in self.fields)
+
+    def get(self, name: str) -> Optional[str]:
+        return dict(self.fields).get(name)
+
+    def differences(self, other: "Signature") -> list[str]:
+        """The meaning-bearing fields that differ, as 'name: a != b'."""
+        a, b = dict(self.fields), dict(other.fields)
+        return [f"{k}: {a.get(k)} != {b.get(k)}" for k in sorted(set(a) | set(b), key=_field_order)
+                if k not in NON_SEMANTIC_FIELDS and a.get(k) != b.get(k)]
+
+    def comparable(self, other: "Signature") -> bool:
+        return not self.differences(other)
+
+
+def _field_order(name: str) -> int:
+    return SIGNATURE_FIELDS.index(name) if name in SIGNATURE_FIELDS else len(SIGNATURE_FIELDS)
+
+
+@dataclass
+class TaskReport:
+    """One task's numbers: point scores, 95% intervals, raw counts and the per-type breakdown."""
+
+    name: str
+    headline: list
+    scores: dict
+    intervals: dict
+    counts: dict
+    breakdown: tuple = ((), ())        # ((row title, column titles...), [(label, [score key or count])])
+    metric: Optional[object] = field(default=None, repr=False)   # the Metric, for paired tests
+
+    def to_dict(self, per_type: bool = True) -> dict:
+        keys = self.scores if per_type else self.headline
+        return {"headline": {k: _round(self.scores[k]) for k in self.headline},
+                "scores": {k: _round(self.scores[k]) for k in keys},
+                "intervals": {k: [_round(v) for v in self.intervals[k]] for k in keys if k in self.intervals},
+                "counts": self.counts}
+
+
+@dataclass
+class Report:
+    """Everything `newsbench evaluate` prints, as data (`to_dict`), with its renderers."""
+
+    signature: Signature
+    tasks: dict                      # task name -> TaskReport
+    n_articles: int
+    n_predicted: int
+    warnings: list = field(default_factory=list)
+    unanchored: list = field(default_factory=list)
+    duplicates: list = field(default_factory=list)
+    doc_ids: list = field(default_factory=list, repr=False)
+    doc_stats: dict = field(default_factory=dict, repr=False)   # task -> (articles, columns) counts
+    _errors: Optional[object] = field(default=None, repr=False)  # callable -> error items
+
+    def score(self, task: str, key: str) -> float:
+        return self.tasks[task].scores[key]
+
+    def to_dict(self, per_type: bool = True) -> dict:
+        return {"signature": str(self.signature), "settings": dict(self.signature.fields),
+                "articles": self.n_articles, "predicted": self.n_predicted,
+                "tasks": {name: t.to_dict(per_type) for name, t in self.tasks.items()},
+                "warnings": self.warnings, "unanchored": self.unanchored, "duplicates": self.duplicates}
+
+    def to_json(self, per_type: bool = True) -> str:
+        return json.dumps(self.to_dict(per_type), indent=2, ensure_ascii=False) + "\n"
+
+    def to_markdown(self, per_type: bool = False) -> str:
+        out = [f"**newsbench** `{self.signature}`", "",
+               f"{self.n_articles} articles, {self.n_predicted} with a prediction.", ""]
+        for name, t in self.tasks.items():
+            out += [f"### {name}", "", "| metric | score | 95% CI |", "|---|---:|---|"]
+            out += [f"| {k} | {t.scores[k]:.4f} | {_ci(t.intervals.get(k))} |" for k in t.headline]
+            out.append("")
+            if per_type and t.breakdown[1]:
+                (label_title, *titles), rows = t.breakdown
+                out += ["| " + " | ".join([label_title, *titles]) + " |", "|---" + "|---:" * len(titles) + "|"]
+                out += ["| " + " | ".join([label, *(_cell(t.scores, v) for v in values)]) + " |" for label, values in rows]
+                out.append("")
+        out += [f"- {w}" for w in self._notes()]
+        return "\n".join(out).rstrip() + "\n"
+
+    def to_table(self, per_type: bool = False) -> str:
+        out = [f"newsbench: {self.n_articles} articles, {self.n_predicted} with a prediction",
+               f"signature: {self.signature}", ""]
+        for name, t in self.tasks.items():
+            width = max(len(k) for k in t.headline)
+            out.append(f"{name:<{width + 2}}  score   95% CI")
+            out += [f"  {k:<{width}}  {t.scores[k]:.4f}  {_ci(t.intervals.get(k))}" for k in t.headline]
+            if per_type and t.breakdown[1]:
+                (label_title, *titles), rows = t.breakdown
+                w = max([len(label) for label, _ in rows] + [len(label_title)])
+                out += ["", f"  {label_title:<{w}}  " + "  ".join(f"{x:>9}" for x in titles)]
+                out += [f"  {label:<{w}}  " + "  ".join(f"{_cell(t.scores, v):>9}" for v in values)
+                        for label, values in rows]
+            out.append("")
+        out += [f"note: {w}" for w in self._notes()]
+        return "\n".join(out).rstrip() + "\n"
+
+    def _notes(self) -> list[str]:
+        notes = list(self.warnings)
+        if self.unanchored:
+            notes.append(f"{len(self.unanchored)} text-only span(s) not found in their article, scored as false "
+                         f"positives: " + "; ".join(f"{u['id']} {u['path']} {u['text']!r}" for u in self.unanchored[:5])
+                         + (" ..." if len(self.unanchored) > 5 else ""))
+        if self.duplicates:
+            notes.append(f"{len(self.duplicates)} duplicated prediction(s) counted once: " +
+                         "; ".join(f"{d['id']} {d['layer']} [{d['start']}, {d['end']}) {d['label']} x{d['copies']}"
+                                   for d in self.duplicates[:5]) + (" ..." if len(self.duplicates) > 5 else ""))
+        return notes
+
+    def error_items(self) -> list[dict]:
+        """Per-item alignment for error analysis: one dict per missed, spurious or mismatched item."""
+        return self._errors() if self._errors else []
+
+    def errors_jsonl(self) -> str:
+        return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in self.error_items())
+
+
+@dataclass
+class Comparison:
+    """Paired significance tests of systems against a baseline (the first), per headline metric."""
+
+    signature: Signature
+    systems: list                    # names, baseline first
+    rows: list                       # dicts: task, metric, system, baseline, score, delta, p_bootstrap, p_ar
+    bootstrap: int
+    trials: int
+
+    def to_dict(self) -> dict:
+        return {"signature": str(self.signature), "systems": self.systems, "baseline": self.systems[0],
+                "bootstrap_resamples": self.bootstrap, "randomization_trials": self.trials,
+                "rows": [{k: _round(v) for k, v in r.items()} for r in self.rows]}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def _lines(self) -> list[list[str]]:
+        return [[r["task"], r["metric"], r["system"], f"{r['baseline']:.4f}", f"{r['score']:.4f}",
+                 f"{r['delta']:+.4f}", f"{r['p_bootstrap']:.4f}", f"{r['p_ar']:.4f}"] for r in self.rows]
+
+    _HEAD = ["task", "metric", "system", "baseline", "score", "delta", "p (paired bootstrap)", "p (approx. rand.)"]
+
+    def to_table(self) -> str:
+        rows = [self._HEAD] + self._lines()
+        widths = [max(len(r[i]) for r in rows) for i in range(len(self._HEAD))]
+        body = ["  ".join(c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+                for r in rows]
+        return (f"baseline: {self.systems[0]}\nsignature: {self.signature}\n\n" + "\n".join(body) + "\n")
+
+    def to_markdown(self) -> str:
+        out = [f"Baseline **{self.systems[0]}**; `{self.signature}`", "",
+               "| " + " | ".join(self._HEAD) + " |", "|---|---|---|---:|---:|---:|---:|---:|"]
+        out += ["| " + " | ".join(r) + " |" for r in self._lines()]
+        return "\n".join(out) + "\n"
+
+
+def _round(v):
+    if isinstance(v, (float, np.floating)):
+        return round(float(v), 6)
+    return v
+
+
+def _ci(interval) -> str:
+    return f"[{interval[0]:.4f}, {interval[1]:.4f}]" if interval else "-"
+
+
+def _cell(scores: dict, value) -> str:
+    return str(value) if isinstance(value, (int, np.integer)) else f"{scores[value]:.4f}"
