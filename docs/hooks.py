@@ -10,5 +10,5 @@ GENERATED = re.compile(r"<!--\s*generated:\s*([\w-]+)\s*-->")
 
 
 def on_page_markdown(markdown, page, config, files):
-    markdown = GENERATED.sub(lambda m: docsgen.generated_block(m.group(1)), markdown)
+    markdown = GENERATED.sub(lambda m: docsgen.generated_block(m.group(1), config["docs_dir"]), markdown)
     return EXAMPLES.sub(lambda m: docsgen.examples_block(m.group(1), m.group(2)), markdown)

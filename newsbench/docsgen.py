@@ -162,6 +162,16 @@ Primary: **{a.frames.primary}**; present: {", ".join(f"`{f}`" for f in a.frames.
 """
 
 
+def leaderboard_block(docs_dir) -> str:
+    from pathlib import Path
+
+    from .leaderboard import load_reports, render
+    reports = load_reports(Path(docs_dir) / "leaderboard")
+    if not reports:
+        return "_No reports yet: run `newsbench leaderboard`._\n"
+    return render(reports)
+
+
 def corpus_stats_block() -> str:
     from .stats import corpus_stats, stats_markdown
     return stats_markdown(corpus_stats(load()))
@@ -178,10 +188,12 @@ GENERATORS = {
 }
 
 
-def generated_block(name: str) -> str:
+def generated_block(name: str, docs_dir=None) -> str:
+    if name == "leaderboard":
+        return leaderboard_block(docs_dir or "docs")
     try:
         gen = GENERATORS[name]
     except KeyError:
-        raise ValueError(f"unknown generated block {name!r} (known: {', '.join(GENERATORS)})") from None
+        raise ValueError(f"unknown generated block {name!r} (known: {', '.join(GENERATORS)}, leaderboard)") from None
     with contextlib.redirect_stdout(io.StringIO()):
         return gen()

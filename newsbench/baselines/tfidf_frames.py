@@ -1,7 +1,7 @@
 """Frame classifiers trained on the train split: TF-IDF + one-vs-rest logistic regression, and a majority floor.
 
 Tuning is on validation only (regularisation C and the decision threshold, by micro F1); the test
-split is never looked at. Deterministic: liblinear with a fixed random_state, sorted vocabularies.
+split is never looked at. Deterministic: fixed random_state, deterministic solvers (liblinear, lbfgs).
 """
 from __future__ import annotations
 
@@ -55,8 +55,8 @@ class TfidfFramesSystem:
         def fit(c: float):
             models = {k: LogisticRegression(C=c, solver="liblinear", random_state=seed).fit(x, y[:, k])
                       for k in self.present}
-            primary = LogisticRegression(C=c, solver="liblinear", random_state=seed).fit(x, prim) \
-                if len(set(prim)) > 1 else None
+            primary = LogisticRegression(C=c, max_iter=2000, random_state=seed).fit(x, prim) \
+                if len(set(prim)) > 1 else None  # lbfgs: multinomial over the primary frames
             return models, primary
 
         self.c, self.threshold = GRID_C[1], 0.5
@@ -89,6 +89,6 @@ class TfidfFramesSystem:
     def predict(self, article: Article) -> dict:
         x = self.vectorizer.transform([article.text])
         probs = self._probs(self.models, x)[0]
-        primary = self.primary_model.predict(x)[0] if self.primary_model is not None else self.fallback_primary
+        primary = str(self.primary_model.predict(x)[0] if self.primary_model is not None else self.fallback_primary)
         labels = {FRAMES[k] for k in np.flatnonzero(probs >= self.threshold)} | {primary}
-        return {"frames": {"primary": str(primary), "labels": sorted(labels)}}
+        return {"frames": {"primary": primary, "labels": sorted(labels)}}
