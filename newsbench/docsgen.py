@@ -172,6 +172,73 @@ def leaderboard_block(docs_dir) -> str:
     return render(reports)
 
 
+def _seed():
+    return next(x for x in load_all("0.1") if x.id == "nb-0000")
+
+
+def brat_example() -> str:
+    from .interop.brat import to_brat
+    text, ann, side = to_brat(_seed().to_dict())
+    lines = ann.splitlines()
+    pick = lines[:9] + [ln for ln in lines if ln.startswith(("*", "R"))][:3] + \
+        [ln for ln in lines if ln.startswith("E")][:2]
+    return ("`nb-0000.ann` (excerpt: the first mentions, a coreference set, a quote's relations, events):\n\n"
+            "```text\n" + "\n".join(pick) + "\n```\n\n`nb-0000.meta.json` carries `meta`, the clusters "
+            f"({len(side['clusters'])} here) and the frames.\n")
+
+
+def conll_example() -> str:
+    from .interop.conll import to_conll
+    text, reports = to_conll([_seed()], "conll")
+    head = "\n".join(text.splitlines()[:40])
+    rep = "\n".join(f"- {r}" for r in reports[:5]) or "- (none)"
+    return (f"`newsbench export conll seed.conll --version 0.1 --scheme conll` (first lines):\n\n```text\n{head}\n```\n\n"
+            f"Spans reported ({len(reports)} in all; first shown):\n\n{rep}\n")
+
+
+def hf_example() -> str:
+    from .interop.conll import hf_token_classification
+    ds, reports = hf_token_classification([_seed()], "ontonotes")
+    row = ds[2]
+    names = ds.features["ner_tags"].feature.names
+    pairs = " ".join(f"{t}/{names[g]}" if g else t for t, g in zip(row["tokens"], row["ner_tags"]))
+    return (f"```text\n{ds}\n```\n\n`ner_tags` is a `ClassLabel` with {len(names)} names (`O`, then `B-`/`I-` "
+            f"for each type). Row `{row['id']}`, tokens with their non-`O` tags:\n\n> {pairs[:600]}…\n")
+
+
+def labelstudio_example() -> str:
+    import json as _json
+    import tempfile
+    from pathlib import Path
+
+    from .interop.labelstudio import import_labelstudio
+    text = "Kefira Adelund 🏃 won in Lausanne.\r\n\"We did it,\" she said."
+    def u16(s: str) -> int:
+        return len(s.encode("utf-16-le")) // 2
+    def region(rid, span, label):
+        s = u16(text[:text.index(span)])
+        return {"id": rid, "type": "labels", "from_name": "label", "to_name": "text",
+                "value": {"start": s, "end": s + u16(span), "text": span, "labels": [label]}}
+    task = {"id": 1, "data": {"text": text, "id": "ls-demo"}, "annotations": [{"result": [
+        region("a", "Kefira Adelund", "PERSON"), region("b", "Lausanne", "GPE"), region("c", "We did it,", "Quote"),
+        region("d", "said", "Cue"), region("e", "she", "PERSON"),
+        {"id": "e", "type": "choices", "from_name": "level", "to_name": "text", "value": {"choices": ["PRO"]}},
+        {"type": "relation", "from_id": "c", "to_id": "e", "labels": ["speaker"]},
+        {"type": "relation", "from_id": "c", "to_id": "d", "labels": ["cue"]},
+        {"type": "relation", "from_id": "e", "to_id": "a", "labels": ["coref"]}]}]}
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "export.json"
+        path.write_text(_json.dumps([task], ensure_ascii=False), encoding="utf-8")
+        [rec] = import_labelstudio(path)
+    shown = {"text": rec["text"], "mentions": rec["entities"]["mentions"], "quotes": rec["quotes"]}
+    return ("A task whose text has an emoji (two UTF-16 code units, one code point) and a CRLF line end; "
+            "Label Studio's `start`/`end` for *Lausanne* are "
+            f"{task['annotations'][0]['result'][1]['value']['start']}/{task['annotations'][0]['result'][1]['value']['end']} "
+            "(UTF-16):\n\n```json\n" + _json.dumps(task, ensure_ascii=False, indent=1)[:1500] +
+            "\n```\n\nimports as (code points, CRLF folded):\n\n```json\n" +
+            _json.dumps(shown, ensure_ascii=False, indent=1) + "\n```\n")
+
+
 def corpus_stats_block() -> str:
     from .stats import corpus_stats, stats_markdown
     return stats_markdown(corpus_stats(load()))
@@ -185,6 +252,10 @@ GENERATORS = {
     "api": api_reference,
     "seed": seed_page,
     "stats": corpus_stats_block,
+    "brat-example": brat_example,
+    "conll-example": conll_example,
+    "hf-example": hf_example,
+    "labelstudio-example": labelstudio_example,
 }
 
 

@@ -64,7 +64,7 @@ def load_reports(out_dir: Path) -> list[dict]:
 def _cell(task: dict, key: str) -> str:
     v = task["headline"][key]
     lo, hi = task["intervals"].get(key, (None, None))
-    return f"{v:.3f} [{lo:.3f}, {hi:.3f}]" if lo is not None else f"{v:.3f}"
+    return f"**{v:.3f}**<br><small>[{lo:.3f}, {hi:.3f}]</small>" if lo is not None else f"**{v:.3f}**"
 
 
 def frames_against_majority(reports: list[dict]) -> str:
