@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Callable, Optional
@@ -68,7 +69,7 @@ def cmd_anchor(args) -> int:
     if not path.exists():
         raise UsageError(f"{args.article}: no such text file (looked in {args.text_dir})")
     _, text = read_text_file(path)
-    if args.context or args.occurrence:
+    if args.context is not None or args.occurrence is not None:
         try:
             s, e = anchor(text, args.span, context=args.context, occurrence=args.occurrence)
         except AnchorError as err:
@@ -122,7 +123,10 @@ def cmd_card(args) -> int:
     from .release import atomic_write, render_card
 
     corpus = Path(args.corpus)
-    text = render_card(corpus, corpus / "card_template.md")
+    try:
+        text = render_card(corpus, corpus / "card_template.md")
+    except ValueError as err:
+        raise UsageError(str(err)) from None
     target = corpus / "README.md"
     if getattr(args, "check", False):
         current = target.read_text(encoding="utf-8") if target.exists() else ""
@@ -157,11 +161,8 @@ def cmd_agreement(args) -> int:
     if args.diff:
         from .agreement import differences
         b_by_id = {x.id: x for x in b}
-        for x in a:
-            for line in differences(x, b_by_id[x.id]):
-                print(f"{x.id}\t{line}")
-        return 0
-    if args.json:
+        out = "".join(f"{x.id}\t{line}\n" for x in a for line in differences(x, b_by_id[x.id]))
+    elif args.json:
         out = json.dumps([r.__dict__ for r in rows], indent=2) + "\n"
     else:
         excl = "".join(f" --exclude {x}" for x in args.exclude or [])
@@ -212,6 +213,12 @@ def cmd_import(args) -> int:
     except InteropError as err:
         raise UsageError(str(err)) from None
     atomic_write(args.output, "".join(dumps_record(r) + "\n" for r in records))
+    from .interop import PLACEHOLDER_META
+    for r in records:
+        if (r.get("meta") or {}).get("source") == PLACEHOLDER_META["source"]:
+            print(f"{args.output}: {r['id']}: $.meta: not given by the input; placeholders written "
+                  f"(published {PLACEHOLDER_META['published']}, license {PLACEHOLDER_META['license']}): "
+                  f"edit them before use", file=sys.stderr)
     problems = validate(args.output)
     for p in problems:
         print(p, file=sys.stderr)
@@ -250,7 +257,17 @@ def cmd_export(args) -> int:
     elif args.format == "hf":
         from .interop.conll import hf_token_classification
         ds, reports = hf_token_classification(articles, args.scheme, args.levels.split(","))
-        ds.save_to_disk(str(args.output))
+        import shutil
+        import tempfile
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=args.output.parent, prefix=f".{args.output.name}."))
+        try:
+            ds.save_to_disk(str(staging / "ds"))
+            if args.output.exists():
+                shutil.rmtree(args.output)
+            (staging / "ds").replace(args.output)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     else:
         from .interop.conll import spacy_docbin
         try:
@@ -258,9 +275,12 @@ def cmd_export(args) -> int:
         except ValueError as err:
             raise UsageError(str(err)) from None
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = args.output.with_name(f".{args.output.name}.tmp")
-        db.to_disk(tmp)
-        tmp.replace(args.output)
+        tmp = args.output.with_name(f".{args.output.name}.{os.getpid()}.tmp")
+        try:
+            db.to_disk(tmp)
+            tmp.replace(args.output)
+        finally:
+            tmp.unlink(missing_ok=True)
     for r in reports:
         print(f"span report: {r}", file=sys.stderr)
     print(f"exported {len(articles)} article(s) as {args.format} to {args.output}"
@@ -501,12 +521,13 @@ def main(argv: Optional[list[str]] = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_UNUSABLE
+    from .interop import InteropError
     from .loading import CorpusError
     from .sheets import SheetError
 
     try:
         return args.func(args)
-    except (UsageError, CorpusError, SheetError) as err:
+    except (UsageError, CorpusError, SheetError, InteropError) as err:
         print(f"newsbench {args.command}: {err}", file=sys.stderr)
         return EXIT_UNUSABLE
     except OSError as err:

@@ -180,8 +180,8 @@ def brat_example() -> str:
     from .interop.brat import to_brat
     text, ann, side = to_brat(_seed().to_dict())
     lines = ann.splitlines()
-    pick = lines[:9] + [ln for ln in lines if ln.startswith(("*", "R"))][:3] + \
-        [ln for ln in lines if ln.startswith("E")][:2]
+    pick = lines[:9] + [ln for ln in lines if ln.startswith("*")][:2] + \
+        [ln for ln in lines if ln.startswith("R")][:2] + [ln for ln in lines if ln.startswith("E")][:2]
     return ("`nb-0000.ann` (excerpt: the first mentions, a coreference set, a quote's relations, events):\n\n"
             "```text\n" + "\n".join(pick) + "\n```\n\n`nb-0000.meta.json` carries `meta`, the clusters "
             f"({len(side['clusters'])} here) and the frames.\n")
@@ -234,7 +234,7 @@ def labelstudio_example() -> str:
     return ("A task whose text has an emoji (two UTF-16 code units, one code point) and a CRLF line end; "
             "Label Studio's `start`/`end` for *Lausanne* are "
             f"{task['annotations'][0]['result'][1]['value']['start']}/{task['annotations'][0]['result'][1]['value']['end']} "
-            "(UTF-16):\n\n```json\n" + _json.dumps(task, ensure_ascii=False, indent=1)[:1500] +
+            "(UTF-16):\n\n```json\n" + _json.dumps(task, ensure_ascii=False) +
             "\n```\n\nimports as (code points, CRLF folded):\n\n```json\n" +
             _json.dumps(shown, ensure_ascii=False, indent=1) + "\n```\n")
 

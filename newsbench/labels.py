@@ -22,11 +22,6 @@ ROLES_BY_EVENT_TYPE: dict[str, tuple[str, ...]] = {
 }
 ADDED_EVENT_TYPES: tuple[str, ...] = tuple(_SCHEMA["x-added-event-types"])
 
-#: Entity types whose NOM/PRO mentions are annotated (the guidelines' "referring types").
-REFERRING_TYPES: tuple[str, ...] = (
-    "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
-)
-
 #: Place and Time arguments must point at mentions of these types.
 ROLE_ENTITY_TYPES: dict[str, tuple[str, ...]] = {
     "Place": ("GPE", "LOC", "FAC"),

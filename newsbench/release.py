@@ -11,6 +11,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Iterable, Optional
@@ -59,7 +60,9 @@ def assign_splits(records: list[dict], previous: dict[str, str]) -> dict[str, st
 
 def previous_splits(corpus_root: Path) -> dict[str, str]:
     out: dict[str, str] = {}
-    for vdir in sorted(p for p in corpus_root.iterdir() if (p / "manifest.json").exists()):
+    from .loading import _version_key
+    for vdir in sorted((p for p in corpus_root.iterdir() if (p / "manifest.json").exists()),
+                       key=lambda p: _version_key(p.name)):
         for s in SPLITS:
             f = vdir / f"{s}.jsonl"
             if f.exists():
@@ -111,11 +114,15 @@ def release(version: str, sheet_paths: Iterable[Path], corpus_root: Path, change
     records = build_all(sheet_paths, text_dir)
     splits = assign_splits(records, previous_splits(corpus_root))
     staging = Path(tempfile.mkdtemp(dir=corpus_root, prefix=f".{version}."))
-    for s in SPLITS:
-        recs = sorted((r for r in records if splits[r["id"]] == s), key=lambda r: r["id"])
-        (staging / f"{s}.jsonl").write_text("".join(dumps_record(r) + "\n" for r in recs), encoding="utf-8")
-    manifest = write_manifest(staging, version, changes)
-    os.replace(staging, vdir)
+    try:
+        for s in SPLITS:
+            recs = sorted((r for r in records if splits[r["id"]] == s), key=lambda r: r["id"])
+            (staging / f"{s}.jsonl").write_text("".join(dumps_record(r) + "\n" for r in recs), encoding="utf-8")
+        manifest = write_manifest(staging, version, changes)
+        os.replace(staging, vdir)
+    finally:
+        if staging.exists():  # only when something failed before the rename
+            shutil.rmtree(staging)
     return manifest
 
 
@@ -126,6 +133,8 @@ def render_card(corpus_root: Path, template: Path) -> str:
     from .stats import corpus_stats, stats_markdown
 
     vs = sorted((p.name for p in corpus_root.iterdir() if (p / "manifest.json").exists()), key=_version_key)
+    if not vs:
+        raise ValueError(f"{corpus_root}: no released version (no <version>/manifest.json)")
     newest = vs[-1]
     splits = {s: read_articles(corpus_root / newest / f"{s}.jsonl") for s in SPLITS}
     versions_table = "| version | released | train | validation | test | changes |\n|---|---|---:|---:|---:|---|\n"

@@ -91,7 +91,7 @@ def examples(articles: list[Article], layer: str, label: str, limit: int = 3) ->
             qs = [q for q in a.quotes if q.kind == label]
             if qs:
                 q = qs[0]
-                ms = [m for m in quote_marks(a) if m.label.endswith(q.id) or m.label.endswith(f"quote {q.id}")]
+                ms = [m for m in quote_marks(a) if m.label.endswith(f" {q.id}")]
                 lo = min([q.start] + [m.start for m in ms])
                 hi = max([q.end] + [m.end for m in ms])
                 found.append(snippet(a, ms, lo, hi))

@@ -52,7 +52,10 @@ def normalise_text(body: str) -> str:
 
 def read_text_file(path: Path) -> tuple[dict, str]:
     """Parse an article text file into (meta dict, text)."""
-    raw = Path(path).read_text(encoding="utf-8")
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise SheetError(f"{path}: not UTF-8 (byte {err.object[err.start]:#04x} at offset {err.start})") from None
     head, sep, body = raw.partition("\n---\n")
     if not sep:
         raise SheetError(f"{path}: no '---' line between header and text")
@@ -118,6 +121,10 @@ class _Builder:
     # -- entities -----------------------------------------------------------------------------
     def build_clusters(self) -> None:
         self.check_keys("sheet", self.sheet, "sheet")
+        for key, kind in (("frames", dict), ("meta", dict), ("clusters", list), ("mentions", list), ("quotes", list),
+                          ("events", list)):
+            if self.sheet.get(key) is not None and not isinstance(self.sheet[key], kind):
+                self.fail(key, f"must be a {'mapping' if kind is dict else 'list'}")
         self.check_keys("frames", self.sheet.get("frames"), "frames")
         for k, c in enumerate(self.sheet.get("clusters") or []):
             where = f"clusters[{k}]"
@@ -152,7 +159,11 @@ class _Builder:
             self.by_handle[handle] = m
 
     def build_mentions(self) -> None:
-        entries = list(enumerate(self.sheet.get("mentions") or []))
+        # a bare string is a mention given by its text alone
+        entries = [(k, {"text": e} if isinstance(e, str) else e) for k, e in enumerate(self.sheet.get("mentions") or [])]
+        for k, e in entries:
+            if not isinstance(e, dict):
+                self.fail(f"mentions[{k}]", f"a mention is a mapping or a text, got {e!r}")
         each = [(k, e) for k, e in entries if isinstance(e, dict) and e.get("occurrence") == "each"]
         single = [(k, e) for k, e in entries if (k, e) not in each]
         for k, e in entries:
@@ -304,5 +315,7 @@ def build_sheet(sheet_path: Path, text_dir: Optional[Path] = None) -> dict:
         raise SheetError(f"{sheet_path}: cannot read the article text {text_path}: {err.strerror}") from None
     if meta.pop("id", None) not in (None, article_id):
         raise SheetError(f"{text_path}: header id differs from the sheet id {article_id!r}")
+    if sheet.get("meta") is not None and not isinstance(sheet["meta"], dict):
+        raise SheetError(f"{sheet_path}: meta: must be a mapping")
     meta.update(sheet.get("meta") or {})
     return _Builder(sheet_path, sheet, text).build(meta, article_id)

@@ -262,15 +262,17 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[tuple[Path, Optional[Path]
     """Files to check, each with the version folder whose manifest covers it (or None)."""
     out: list[tuple[Path, Optional[Path]]] = []
     problems: list[Problem] = []
-    for p in map(Path, paths):
+    for p in dict.fromkeys(map(Path, paths)):  # the same path twice is checked once
         if p.is_dir():
             files = sorted(p.rglob("*.jsonl"))
             if not files:
                 problems.append(Problem(str(p), None, None, "$", "no .jsonl files under this folder", UNUSABLE))
             for f in files:
-                out.append((f, f.parent if (f.parent / "manifest.json").exists() else None))
+                if not any(f.resolve() == g.resolve() for g, _ in out):
+                    out.append((f, f.parent if (f.parent / "manifest.json").exists() else None))
         elif p.exists():
-            out.append((p, p.parent if (p.parent / "manifest.json").exists() else None))
+            if not any(p.resolve() == g.resolve() for g, _ in out):
+                out.append((p, p.parent if (p.parent / "manifest.json").exists() else None))
         else:
             problems.append(Problem(str(p), None, None, "$", "file not found", UNUSABLE))
     return out, problems

@@ -57,7 +57,6 @@ CAP_SEQ = re.compile(r"[A-Z][\w'’-]*(?: (?:of|for|the|de|al|bin|van|von|on) [A
 REPORTING_VERBS = ("said", "says", "say", "told", "added", "stated", "noted", "stressed", "warned", "insisted",
                    "argued", "explained", "announced", "claimed", "wrote", "asked", "replied", "according to",
                    "reiterated", "emphasised", "emphasized", "underscored", "acknowledged", "admitted", "denied")
-PRONOUNS = {"he": "PERSON", "she": "PERSON", "He": "PERSON", "She": "PERSON"}
 
 TRIGGERS: dict[str, str] = {}
 for type_, words in {

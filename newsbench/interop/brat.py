@@ -13,16 +13,15 @@ import re
 from pathlib import Path
 from typing import Optional
 
-import yaml
-
-from . import InteropError
+from . import InteropError, load_mapping as _load_mapping, placeholder_meta
 
 DEFAULT_MAPPING = Path(__file__).with_name("brat_mapping.yaml")
+MAPPING_KEYS = ("entity_types", "event_type_separator", "quote_label", "cue_label", "cue_relation",
+                "speaker_relation", "coref_relation", "level_attribute", "kind_attribute", "realis_attribute")
 
 
 def load_mapping(path: Optional[Path] = None) -> dict:
-    with open(path or DEFAULT_MAPPING, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return _load_mapping(path, DEFAULT_MAPPING, MAPPING_KEYS)
 
 
 def _fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -174,6 +173,23 @@ def from_brat(text: str, ann: str, sidecar: Optional[dict], name: str, mapping: 
         except (ValueError, IndexError):
             raise InteropError(f"{where}: not a brat standoff line: {line[:60]!r}") from None
 
+    known = set(ent_types) | {mp["quote_label"], mp["cue_label"]}
+    event_labels = {etype for _, etype, _, _ in events}
+    for t, (label, s, e) in tbs.items():
+        if label not in known and label not in event_labels:
+            raise InteropError(f"{name}: {t}: unknown label {label!r} (not in the mapping's entity_types, "
+                               f"quote/cue labels, or an event's trigger type)")
+        if not 0 <= s < e <= len(text):
+            raise InteropError(f"{name}: {t}: offsets {s}-{e} outside a text of {len(text)} characters")
+    for label, a1, a2 in rels:
+        for ref in (a1, a2):
+            if ref not in tbs:
+                raise InteropError(f"{name}: relation {label} points at {ref}, which is not a text-bound annotation")
+    for eid, _, trig, args in events:
+        for ref in [trig] + [t for _, t in args]:
+            if ref not in tbs:
+                raise InteropError(f"{name}: event {eid} points at {ref}, which is not a text-bound annotation")
+
     def span(t: str) -> dict:
         _, s, e = tbs[t]
         return {"start": s, "end": e, "text": text[s:e]}
@@ -206,13 +222,14 @@ def from_brat(text: str, ann: str, sidecar: Optional[dict], name: str, mapping: 
     quotes = []
     for k, t in enumerate(quote_tbs, 1):
         cue = next((span(a2) for label, a1, a2 in rels if label == mp["cue_relation"] and a1 == t), None)
-        spk = next((mid.get(a2) for label, a1, a2 in rels if label == mp["speaker_relation"] and a1 == t), None)
+        spk_ref = next((a2 for label, a1, a2 in rels if label == mp["speaker_relation"] and a1 == t), None)
+        if spk_ref is not None and spk_ref not in mid:
+            raise InteropError(f"{name}: the Speaker of {t} is {spk_ref}, which is not an entity mention")
+        spk = mid.get(spk_ref) if spk_ref else None
         quotes.append({"id": notes.get(t, {}).get("id", f"q{k}"), **span(t),
                        "kind": attrs.get(t, {}).get(mp["kind_attribute"], "direct"), "cue": cue, "speaker": spk})
     out_events = []
     for k, (eid, btype, trig, args) in enumerate(sorted(events, key=lambda ev: tbs[ev[2]][1]), 1):
-        if trig not in tbs:
-            raise InteropError(f"{name}: event {eid} has no trigger {trig}")
         for _, t in args:
             if t not in mid:
                 raise InteropError(f"{name}: event {eid} argument {t} is not an entity mention")
@@ -221,9 +238,9 @@ def from_brat(text: str, ann: str, sidecar: Optional[dict], name: str, mapping: 
                            "realis": attrs.get(eid, {}).get(mp["realis_attribute"], "actual"),
                            "arguments": [{"role": r, "mention": mid[t]} for r, t in args]})
     side = sidecar or {}
-    meta = side.get("meta") or {"title": text.split("\n", 1)[0], "source": "brat import", "url": None,
-                                 "published": "1970-01-01", "byline": [], "language": "en", "genre": "report",
-                                 "domain": "domestic_politics", "provenance": "original", "license": "unknown"}
+    if not isinstance(side, dict):
+        raise InteropError(f"{name}: the .meta.json sidecar must be a JSON object")
+    meta = side.get("meta") or placeholder_meta(text)
     return {"id": side.get("id", Path(name).stem), "text": text, "meta": meta,
             "entities": {"mentions": mentions, "clusters": clusters}, "quotes": quotes, "events": out_events,
             "frames": side.get("frames")}
@@ -245,5 +262,7 @@ def import_brat(folder: Path, mapping: Optional[dict] = None) -> list[dict]:
         except FileNotFoundError as err:
             raise InteropError(f"{ann}: missing {err.filename}") from None
         except UnicodeDecodeError:
-            raise InteropError(f"{ann}: not UTF-8") from None
+            raise InteropError(f"{ann}: a file of this document is not UTF-8") from None
+        except json.JSONDecodeError as err:
+            raise InteropError(f"{side_path}: not JSON ({err.msg} at line {err.lineno})") from None
     return out

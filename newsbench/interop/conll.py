@@ -77,7 +77,7 @@ def bio(article: Article, scheme: str = "ontonotes", levels: Iterable[str] = ("N
         label = mapping[m.type]
         for j, k in enumerate(covered):
             tags[k] = f"{'B' if j == 0 else 'I'}-{label}"
-        taken_until = m.end
+        taken_until = e1  # the widened end: a second mention inside the same token is nested, and reported
     sentences, start = [], 0
     for n, para in enumerate(text.split("\n")):
         end = start + len(para)
@@ -89,12 +89,13 @@ def bio(article: Article, scheme: str = "ontonotes", levels: Iterable[str] = ("N
 
 
 def to_conll(articles: list[Article], scheme: str = "ontonotes", levels: Iterable[str] = ("NAM",)) -> tuple[str, list[SpanReport]]:
-    """CoNLL text: `-DOCSTART- <id>` per article, `token<TAB>tag` lines, a blank line between paragraphs."""
+    """CoNLL text: a `-DOCSTART-` line and a blank line per article (its id in a `# id =` comment before it),
+    `token<TAB>tag` lines, a blank line after each paragraph."""
     out, reports = [], []
     for a in articles:
         sents, reps = bio(a, scheme, levels)
         reports += reps
-        out.append(f"-DOCSTART- {a.id}\tO\n")
+        out.append(f"# id = {a.id}\n-DOCSTART-\tO\n\n")
         for s in sents:
             if s.tokens:
                 out.append("".join(f"{t}\t{g}\n" for t, g in zip(s.tokens, s.tags)) + "\n")

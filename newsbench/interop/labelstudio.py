@@ -10,17 +10,16 @@ import json
 from pathlib import Path
 from typing import Optional
 
-import yaml
-
 from ..labels import ENTITY_TYPES, EVENT_TYPES
-from . import InteropError
+from . import InteropError, load_mapping as _load_mapping, placeholder_meta
 
 DEFAULT_MAPPING = Path(__file__).with_name("labelstudio_mapping.yaml")
+MAPPING_KEYS = ("text_key", "id_key", "meta_key", "quote_label", "cue_label", "level_choice", "kind_choice",
+                "realis_choice", "frames_choice", "primary_choice", "speaker_relation", "cue_relation", "coref_relation")
 
 
 def load_mapping(path: Optional[Path] = None) -> dict:
-    with open(path or DEFAULT_MAPPING, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return _load_mapping(path, DEFAULT_MAPPING, MAPPING_KEYS)
 
 
 def utf16_to_codepoints(text: str) -> list[int]:
@@ -45,7 +44,15 @@ def fold_crlf(text: str) -> tuple[str, list[int]]:
     return text.replace("\r\n", "\n"), shift
 
 
+def _first(values, where: str) -> str:
+    if not isinstance(values, list) or not values or not isinstance(values[0], str):
+        raise InteropError(f"{where}: expected a non-empty list of names, got {values!r}")
+    return values[0]
+
+
 def task_to_record(task: dict, mp: dict, where: str) -> dict:
+    if not isinstance(task, dict):
+        raise InteropError(f"{where}: a task is a JSON object")
     data = task.get("data") or {}
     raw = data.get(mp["text_key"])
     if not isinstance(raw, str):
@@ -67,21 +74,36 @@ def task_to_record(task: dict, mp: dict, where: str) -> dict:
     relations = []
     region_ids = {r.get("id") for r in results if "start" in (r.get("value") or {})}
     for k, r in enumerate(results):
+        at = f"{where}: result[{k}]"
+        if not isinstance(r, dict):
+            raise InteropError(f"{at}: a result is a JSON object")
         rtype, value = r.get("type"), r.get("value") or {}
         if rtype in ("labels", "hypertextlabels") and "start" in value:
-            label = aliases.get(value["labels"][0], value["labels"][0])
-            s, e = offset(value["start"], f"result[{k}].value.start"), offset(value["end"], f"result[{k}].value.end")
-            regions[r["id"]] = {"label": label, "start": s, "end": e, "where": f"{where}: result[{k}]"}
+            first = _first(value.get("labels"), f"{at}.value.labels")
+            label = aliases.get(first, first)
+            if "id" not in r:
+                raise InteropError(f"{at}: a labelled region needs an id")
+            s, e = offset(value["start"], f"result[{k}].value.start"), offset(value.get("end"), f"result[{k}].value.end")
+            regions[r["id"]] = {"label": label, "start": s, "end": e, "where": at}
         elif rtype == "choices":
+            choices = value.get("choices")
             if r.get("id") in region_ids:  # a per-region choice shares its region's id
-                region_choices.setdefault(r["id"], {})[r["from_name"]] = value["choices"][0]
+                region_choices.setdefault(r["id"], {})[r.get("from_name")] = _first(choices, f"{at}.value.choices")
             else:
-                doc_choices[r["from_name"]] = list(value["choices"])
+                _first(choices, f"{at}.value.choices")
+                doc_choices[r.get("from_name")] = list(choices)
         elif rtype == "relation":
+            if "from_id" not in r or "to_id" not in r:
+                raise InteropError(f"{at}: a relation needs from_id and to_id")
             relations.append((r["from_id"], r["to_id"], (r.get("labels") or [""])[0]))
     for rid, reg in regions.items():
         if reg["label"] not in ENTITY_TYPES + EVENT_TYPES + (mp["quote_label"], mp["cue_label"]):
             raise InteropError(f"{reg['where']}: unknown label {reg['label']!r} (add it to label_aliases)")
+    for a, b, lab in relations:
+        if a not in regions or b not in regions:
+            raise InteropError(f"{where}: relation {lab!r} from {a!r} to {b!r} points at a region that does not exist")
+        if lab == mp["speaker_relation"] and regions[b]["label"] not in ENTITY_TYPES:
+            raise InteropError(f"{where}: the speaker of region {a!r} is {b!r}, which is not an entity mention")
 
     def span(rid: str) -> dict:
         reg = regions[rid]
@@ -131,10 +153,7 @@ def task_to_record(task: dict, mp: dict, where: str) -> dict:
         labels = doc_choices.get(mp["frames_choice"], [])
         primary = (doc_choices.get(mp["primary_choice"]) or labels or [None])[0]
         frames = {"primary": primary, "labels": labels}
-    meta = data.get(mp["meta_key"]) or {"title": text.split("\n", 1)[0], "source": "Label Studio import", "url": None,
-                                         "published": "1970-01-01", "byline": [], "language": "en",
-                                         "genre": "report", "domain": "domestic_politics", "provenance": "original",
-                                         "license": "unknown"}
+    meta = data.get(mp["meta_key"]) or placeholder_meta(text)
     art_id = str(data.get(mp["id_key"]) or f"ls-{task.get('id', 0)}")
     return {"id": art_id, "text": text, "meta": meta, "entities": {"mentions": mentions, "clusters": clusters},
             "quotes": quotes, "events": events, "frames": frames}
