@@ -49,13 +49,12 @@ def cmd_build(args) -> int:
     except ValueError as err:
         print(str(err), file=sys.stderr)
         return EXIT_INVALID
-    out = "".join(dumps_record(r) + "\n" for r in records)
     if args.output:
-        from .release import atomic_write
-        atomic_write(args.output, out)
+        from .release import write_jsonl
+        write_jsonl(args.output, records)
         print(f"wrote {len(records)} article(s) to {args.output}", file=sys.stderr)
     else:
-        sys.stdout.write(out)
+        sys.stdout.write("".join(dumps_record(r) + "\n" for r in records))
     return 0
 
 
@@ -200,7 +199,7 @@ def cmd_baseline(args) -> int:
 
 def cmd_import(args) -> int:
     from .interop import InteropError
-    from .release import atomic_write, dumps_record
+    from .release import write_jsonl
     from .validation import exit_code, validate
 
     try:
@@ -212,7 +211,7 @@ def cmd_import(args) -> int:
             records = import_labelstudio(args.input, load_mapping(args.mapping))
     except InteropError as err:
         raise UsageError(str(err)) from None
-    atomic_write(args.output, "".join(dumps_record(r) + "\n" for r in records))
+    write_jsonl(args.output, records)
     from .interop import PLACEHOLDER_META
     for r in records:
         if (r.get("meta") or {}).get("source") == PLACEHOLDER_META["source"]:
@@ -228,24 +227,25 @@ def cmd_import(args) -> int:
 
 
 def _articles_for_export(args):
-    from .loading import load, read_articles, version_dir
+    """(articles, exit code): a corpus-format --input is validated first, like any other input."""
+    from .loading import load, load_all, read_articles, version_dir
     from .validation import exit_code, validate
 
     if args.input:
         problems = validate(args.input)
-        if exit_code(problems):
-            raise UsageError(f"{args.input} is not valid: {problems[0]}")
-        return read_articles(args.input)
+        for p in problems:
+            print(p, file=sys.stderr)
+        return (None, exit_code(problems)) if problems else (read_articles(args.input), 0)
     version = version_dir(args.version).name
-    if args.split == "all":
-        return [a for arts in load(version=version).values() for a in arts]
-    return load(args.split, version=version)
+    return (load_all(version) if args.split == "all" else load(args.split, version=version)), 0
 
 
 def cmd_export(args) -> int:
     from .release import atomic_write
 
-    articles = _articles_for_export(args)
+    articles, code = _articles_for_export(args)
+    if code:
+        return code
     reports = []
     if args.format == "brat":
         from .interop.brat import export_brat, load_mapping

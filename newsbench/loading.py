@@ -19,11 +19,15 @@ def _version_key(v: str) -> tuple:
     return tuple(int(x) if x.isdigit() else x for x in v.split("."))
 
 
-def versions() -> list[str]:
-    """Released versions, oldest first."""
-    root = corpus_dir()
+def released_versions(root: Path) -> list[str]:
+    """Version folders (those with a manifest) under `root`, oldest first, numerically (0.10 after 0.2)."""
     return sorted((p.name for p in root.iterdir() if p.is_dir() and (p / "manifest.json").exists()),
                   key=_version_key)
+
+
+def versions() -> list[str]:
+    """Released versions of the bundled corpus, oldest first."""
+    return released_versions(corpus_dir())
 
 
 def latest_version() -> str:

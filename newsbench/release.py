@@ -44,6 +44,11 @@ def dumps_record(rec: dict) -> str:
     return json.dumps(rec, ensure_ascii=False, separators=(",", ":"))
 
 
+def write_jsonl(path: Path, records) -> None:
+    """One compact JSON object per line, written atomically."""
+    atomic_write(path, "".join(dumps_record(r) + "\n" for r in records))
+
+
 def assign_splits(records: list[dict], previous: dict[str, str]) -> dict[str, str]:
     out = {r["id"]: previous[r["id"]] for r in records if r["id"] in previous}
     by_domain: dict[str, list[dict]] = {}
@@ -59,10 +64,9 @@ def assign_splits(records: list[dict], previous: dict[str, str]) -> dict[str, st
 
 
 def previous_splits(corpus_root: Path) -> dict[str, str]:
+    from .loading import released_versions
     out: dict[str, str] = {}
-    from .loading import _version_key
-    for vdir in sorted((p for p in corpus_root.iterdir() if (p / "manifest.json").exists()),
-                       key=lambda p: _version_key(p.name)):
+    for vdir in (corpus_root / v for v in released_versions(corpus_root)):
         for s in SPLITS:
             f = vdir / f"{s}.jsonl"
             if f.exists():
@@ -129,10 +133,10 @@ def release(version: str, sheet_paths: Iterable[Path], corpus_root: Path, change
 def render_card(corpus_root: Path, template: Path) -> str:
     """corpus/README.md: HF YAML header (configs + declared features) and the templated body with stats."""
     from .hf import card_yaml
-    from .loading import _version_key, read_articles
+    from .loading import read_articles, released_versions
     from .stats import corpus_stats, stats_markdown
 
-    vs = sorted((p.name for p in corpus_root.iterdir() if (p / "manifest.json").exists()), key=_version_key)
+    vs = released_versions(corpus_root)
     if not vs:
         raise ValueError(f"{corpus_root}: no released version (no <version>/manifest.json)")
     newest = vs[-1]

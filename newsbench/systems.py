@@ -79,5 +79,5 @@ def run_system(system: SystemLike, split: str = "test", version: Optional[str] =
 
 def write_predictions(predictions: list[dict], path) -> None:
     """One prediction per line, written atomically."""
-    from .release import atomic_write, dumps_record
-    atomic_write(path, "".join(dumps_record(p) + "\n" for p in predictions))
+    from .release import write_jsonl
+    write_jsonl(path, predictions)

@@ -1,7 +1,8 @@
 """Validate corpus files: JSON Schema first (every error, with its JSON path), then what a schema cannot say.
 
-Every problem is one line -- file, line, article id, JSON path, reason -- and all problems are
-collected in one run. Severity drives the exit code: 1 for invalid data, 2 for unusable input
+Every problem is one line -- file, line, article id, JSON path, reason -- and all problems of all
+records are collected in one run. The checks beyond the schema need a record of the right shape,
+so they run on the records that pass the schema; a record with schema errors shows those first. Severity drives the exit code: 1 for invalid data, 2 for unusable input
 (missing file, not UTF-8, a line that is not JSON, an empty file).
 """
 from __future__ import annotations
