@@ -7,17 +7,25 @@ wrong type, a shifted boundary, missing, or spurious). Both go to temporary JSON
 Measured in one run:
 - orjson: parsing every line of both files (`orjson.loads`, results dropped): the floor for any
   scorer that reads these files;
-- newsbench: `newsbench.evaluate` on the files -- all four schemes, per type, 1,000-sample bootstrap;
+- newsbench (API): `newsbench.evaluate` on the files, in this process -- all four schemes, per
+  type, 1,000-sample bootstrap;
+- newsbench (CLI): the command `newsbench evaluate PRED --gold GOLD --tasks entities --per-type
+  --json -o REPORT` in a fresh process: the same work plus interpreter start-up, imports and
+  rendering and writing the report (wall time of the whole process);
 - nervaluate 1.2.1: `Evaluator(...).evaluate()` on the same spans given as lists of dicts
   (its four schemes, overall and per type); the time to build its input is not counted;
-- peak memory: the maximum resident set size of a fresh process running `newsbench evaluate`
-  on the files (the CLI, in a subprocess).
+- peak memory: the maximum resident set size of the CLI processes.
 
-The two faster measurements take the best of --repeat runs (interleaved); nervaluate runs once.
-Every contender runs with the cyclic garbage collector off, as newsbench runs itself. The two
-scorers must also agree: the perturbations never let one span overlap two others, a case where
-nervaluate's greedy matching is right. Exit status 1 when a target is missed:
-newsbench >= 8x faster than nervaluate, <= 3x the orjson parse time, peak < 1 GB.
+The three newsbench/orjson measurements take the best of --repeat runs (interleaved); nervaluate
+runs once. Every in-process contender runs with the cyclic garbage collector off, as newsbench
+runs itself. The two scorers must also agree: the perturbations never let one span overlap two
+others, a case where nervaluate's greedy matching is right.
+
+Both newsbench figures are printed with their ratios. The targets -- >= 8x faster than nervaluate,
+<= 3x the orjson parse time, peak < 1 GB -- are checked on the API figure, which is measured the
+way the two baselines are (in this process, files already written); exit status 1 when one of
+those is missed. The CLI lines say how the command itself compares, and are not part of the
+exit status.
 
     python benchmarks/bench_entities.py                  # the full workload (nervaluate takes minutes)
     python benchmarks/bench_entities.py --articles 500   # a quick check
@@ -143,15 +151,20 @@ sys.exit(rc)
 """
 
 
-def peak_rss_of_cli(gold: Path, pred: Path, bootstrap: int, out: Path) -> int:
-    """Peak resident set size (bytes) of a fresh `newsbench evaluate` process on the files."""
-    code = _PEAK
-    proc = subprocess.run([sys.executable, "-c", code, "evaluate", str(pred), "--gold", str(gold), "--tasks",
-                           "entities", "--bootstrap", str(bootstrap), "--per-type", "--json", "-o", str(out)],
-                          capture_output=True, text=True)
+def run_cli(gold: Path, pred: Path, bootstrap: int, out: Path) -> tuple[float, int]:
+    """(wall time in seconds, peak resident set size in bytes) of a fresh `newsbench evaluate` process.
+
+    The process is `python -c <_PEAK> evaluate ...`: the console script's `main`, then a report of
+    its own high-water mark; the wall time covers start-up, imports, scoring and writing the report.
+    """
+    argv = [sys.executable, "-c", _PEAK, "evaluate", str(pred), "--gold", str(gold), "--tasks", "entities",
+            "--bootstrap", str(bootstrap), "--per-type", "--json", "-o", str(out)]
+    t = time.perf_counter()
+    proc = subprocess.run(argv, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t
     if proc.returncode != 0:
         raise SystemExit(f"newsbench evaluate failed:\n{proc.stderr}")
-    return int(proc.stderr.strip().splitlines()[-1]) * 1024   # both are in KiB
+    return elapsed, int(proc.stderr.strip().splitlines()[-1]) * 1024   # both are in KiB
 
 
 def nervaluate_scores(results) -> dict:
@@ -196,32 +209,42 @@ def main(argv=None) -> int:
               f"{size:,.0f} MB of JSONL (generated in {time.perf_counter() - t:.1f} s)")
 
         os.sync()   # no write-back of the fresh files during the timings
-        t_parse = t_ours = float("inf")
-        for _ in range(args.repeat):   # interleaved, so both see the same machine
+        t_parse = t_ours = t_cli = float("inf")
+        peak = 0
+        for _ in range(args.repeat):   # interleaved, so all three see the same machine
             t_parse = min(t_parse, timed(parse_with_orjson, gold_path, pred_path)[0])
             elapsed, report = timed(newsbench.evaluate, pred_path, gold=gold_path, tasks=["entities"],
                                     bootstrap=args.bootstrap)
             t_ours = min(t_ours, elapsed)
-        print(f"orjson parse of both files      {t_parse:8.3f} s  (best of {args.repeat})")
-        print(f"newsbench evaluate (API)        {t_ours:8.3f} s  (best of {args.repeat}; 4 schemes, per type, "
+            elapsed, rss = run_cli(gold_path, pred_path, args.bootstrap, Path(tmp) / "report.json")
+            t_cli, peak = min(t_cli, elapsed), max(peak, rss)
+        print(f"orjson parse of both files         {t_parse:8.3f} s  (best of {args.repeat})")
+        print(f"newsbench evaluate (API)           {t_ours:8.3f} s  (best of {args.repeat}; 4 schemes, per type, "
               f"{args.bootstrap} bootstrap resamples)")
+        print(f"newsbench evaluate (CLI)           {t_cli:8.3f} s  (best of {args.repeat}; the same, in a fresh "
+              f"process, --per-type --json -o)")
         t_nerval, theirs = timed(lambda: Evaluator(true, pred, tags=list(TYPES), loader="dict").evaluate())
-        print(f"nervaluate 1.2.1 evaluate()     {t_nerval:8.3f} s  (once)")
-        peak = peak_rss_of_cli(gold_path, pred_path, args.bootstrap, Path(tmp) / "report.json")
-        print(f"newsbench evaluate (CLI) peak RSS {peak / 2 ** 20:6.0f} MiB")
+        print(f"nervaluate 1.2.1 evaluate()        {t_nerval:8.3f} s  (once)")
+        print(f"newsbench evaluate (CLI) peak RSS  {peak / 2 ** 20:6.0f} MiB")
 
     ours = report.tasks["entities"].scores
     disagree = [k for k, v in nervaluate_scores(theirs).items() if abs(ours[k] - v) > 1e-9]
     print(f"agreement with nervaluate: {'all' if not disagree else 'NOT'} {len(nervaluate_scores(theirs))} numbers"
           + (f" (differ: {', '.join(disagree[:5])})" if disagree else ""))
     vs_nerval, vs_parse = t_nerval / t_ours, t_ours / t_parse
-    checks = [(f"{vs_nerval:.1f}x faster than nervaluate", vs_nerval >= TARGETS["vs_nervaluate"], ">= 8x"),
-              (f"{vs_parse:.2f}x the orjson parse time", vs_parse <= TARGETS["vs_orjson"], "<= 3x"),
+    cli_nerval, cli_parse = t_nerval / t_cli, t_cli / t_parse
+    checks = [(f"API: {vs_nerval:.1f}x faster than nervaluate", vs_nerval >= TARGETS["vs_nervaluate"], ">= 8x"),
+              (f"API: {vs_parse:.2f}x the orjson parse time", vs_parse <= TARGETS["vs_orjson"], "<= 3x"),
               (f"peak {peak / 2 ** 30:.2f} GiB", peak < TARGETS["peak_bytes"], "< 1 GiB"),
               ("same numbers as nervaluate", not disagree, "all")]
     print()
     for what, ok, target in checks:
-        print(f"  {'ok  ' if ok else 'MISS'} {what:40s} target {target}")
+        print(f"  {'ok  ' if ok else 'MISS'} {what:44s} target {target}")
+    for what, ok, target in ((f"CLI: {cli_nerval:.1f}x faster than nervaluate", cli_nerval >= TARGETS["vs_nervaluate"],
+                              ">= 8x"),
+                             (f"CLI: {cli_parse:.2f}x the orjson parse time", cli_parse <= TARGETS["vs_orjson"],
+                              "<= 3x")):
+        print(f"  {'yes ' if ok else 'no  '} {what:44s} target {target} (reported, not checked)")
     return 0 if all(ok for _, ok, _ in checks) else 1
 
 

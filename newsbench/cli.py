@@ -313,21 +313,64 @@ def _report_problems(command: str, err) -> int:
 
 
 def _write_outputs(args, text: str, extra: Optional[tuple] = None) -> None:
-    """Everything is rendered before anything is written, and every file is written atomically."""
-    from .release import atomic_write
+    """Everything is rendered before anything is written; the files are written all or nothing.
 
-    if extra:
-        atomic_write(extra[0], extra[1])
+    `extra` is (option, path, text) for a second file (--errors). With -o, both go to temporary
+    files beside their targets first; only when both are written are they renamed into place.
+    """
+    targets = ([extra] if extra else []) + ([("-o", args.output, text)] if args.output else [])
+    _write_files(targets)
     if args.output:
-        atomic_write(args.output, text)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
 
 
+def _write_files(targets: list) -> None:
+    """Write every (option, path, text): all to temporary files first, then all renamed.
+
+    A failure names the option and the user's path (never a temporary file) and leaves every
+    target as it was; the files get the usual permissions (0666 less the umask), as `open` would.
+    """
+    import tempfile
+
+    mask = os.umask(0)
+    os.umask(mask)
+    staged = []
+    try:
+        for option, path, data in targets:
+            path = Path(path)
+            try:
+                if path.is_dir():
+                    raise IsADirectoryError(21, "is a directory")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+                staged.append((option, path, tmp))
+                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+                    f.write(data)
+                os.chmod(tmp, 0o666 & ~mask)
+            except OSError as err:
+                raise UsageError(f"{option} {path}: cannot write: {err.strerror or err}") from None
+        for option, path, tmp in staged:
+            try:
+                os.replace(tmp, path)
+            except OSError as err:
+                raise UsageError(f"{option} {path}: cannot write: {err.strerror or err}") from None
+    finally:
+        for _, _, tmp in staged:
+            if os.path.lexists(tmp):
+                os.unlink(tmp)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return os.path.realpath(a) == os.path.realpath(b)
+
+
 def cmd_evaluate(args) -> int:
     from .evaluate import EvaluationError, evaluate
 
+    if args.errors and args.output and _same_file(args.errors, args.output):
+        raise UsageError(f"--errors and -o both name {args.output}: give two different files")
     try:
         report = evaluate(args.predictions, **_scoring_options(args))
     except EvaluationError as err:
@@ -340,7 +383,7 @@ def cmd_evaluate(args) -> int:
         text = report.to_markdown(per_type=args.per_type)
     else:
         text = report.to_table(per_type=args.per_type)
-    _write_outputs(args, text, (args.errors, report.errors_jsonl()) if args.errors else None)
+    _write_outputs(args, text, ("--errors", args.errors, report.errors_jsonl()) if args.errors else None)
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
     return 0
@@ -351,6 +394,10 @@ def cmd_compare(args) -> int:
 
     if len(args.predictions) < 2:
         raise UsageError("compare needs two or more prediction files (the first is the baseline)")
+    for option, value, what in (("--bootstrap", args.bootstrap, "paired bootstrap resamples"),
+                                ("--trials", args.trials, "approximate randomization trials")):
+        if value < 1:
+            raise UsageError(f"{option} must be at least 1 for compare ({what}); got {value}")
     try:
         result = compare(args.predictions, trials=args.trials, **_scoring_options(args))
     except EvaluationError as err:
@@ -378,7 +425,8 @@ def _add_scoring_arguments(p: argparse.ArgumentParser) -> None:
     what.add_argument("--argument-coref", action="store_true",
                       help="credit an event argument through any mention of the gold argument's entity")
     stats = p.add_argument_group("intervals")
-    stats.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples (0: no intervals)")
+    stats.add_argument("--bootstrap", type=int, default=1000,
+                       help="bootstrap resamples (evaluate: 0 for no intervals; compare: at least 1)")
     stats.add_argument("--seed", type=int, default=12345)
     out = p.add_argument_group("output")
     fmt = out.add_mutually_exclusive_group()
@@ -454,13 +502,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_scoring_arguments(p)
     p.add_argument("--per-type", action="store_true", help="add per-type (per-kind, per-frame) tables")
     p.add_argument("--errors", type=Path, help="write the per-item alignment (missed, spurious, boundary, type) "
-                                                "here as JSONL, for error analysis")
+                                                "here as JSONL, for error analysis (not the same file as -o)")
 
     p = _command(sub, "compare", "Paired bootstrap and approximate randomization tests of systems against the first.",
                  "newsbench compare baseline.jsonl system.jsonl --tasks entities --trials 10000", cmd_compare)
     p.add_argument("predictions", type=Path, nargs="+", help="two or more prediction files; the first is the baseline")
     _add_scoring_arguments(p)
-    p.add_argument("--trials", type=int, default=10000, help="approximate randomization trials (default 10000)")
+    p.add_argument("--trials", type=int, default=10000,
+                   help="approximate randomization trials (default 10000, at least 1)")
 
     p = _command(sub, "card", "Regenerate corpus/README.md (the Hugging Face dataset card) from the data.",
                  "newsbench card --check", cmd_card)

@@ -10,6 +10,7 @@ import contextlib
 import gc
 import hashlib
 import json
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -33,17 +34,15 @@ class EvaluationError(ValueError):
 
 @dataclass(frozen=True)
 class GoldSource:
-    """Where the gold comes from and what the signature calls it."""
+    """Where the gold comes from: a corpus-format JSONL file or in-memory records.
+
+    What the signature calls it is decided by content, after reading (`corpus_label`): the same
+    articles give the same signature whether they come as a path, a list or `--version`.
+    """
 
     name: str
-    corpus: str            # "0.1+sha.1a2b3c4d" for a release; "custom" (+ the file's hash) for --gold
-    split: str
     path: Optional[Path] = None
     records: Optional[tuple] = None
-    digest: Optional[object] = None     # a hashlib object, fed while the file is read (--gold)
-
-    def corpus_field(self) -> str:
-        return f"{self.corpus}+sha.{self.digest.hexdigest()[:8]}" if self.digest is not None else self.corpus
 
 
 def resolve_gold(gold=None, split: str = "test", version: Optional[str] = None) -> GoldSource:
@@ -54,20 +53,77 @@ def resolve_gold(gold=None, split: str = "test", version: Optional[str] = None) 
     if gold is None:
         if split not in SPLITS:
             raise CorpusError(f"unknown split {split!r} (one of {', '.join(SPLITS)})")
-        d = version_dir(version)
-        manifest = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
-        sha = manifest["files"][f"{split}.jsonl"]["sha256"]
-        return GoldSource(str(d / f"{split}.jsonl"), f"{d.name}+sha.{sha[:8]}", split, d / f"{split}.jsonl")
+        path = version_dir(version) / f"{split}.jsonl"
+        return GoldSource(str(path), path)
     if isinstance(gold, (str, Path)):
         path = Path(gold)
         if not path.is_file():
             raise EvaluationError([Problem(str(path), None, None, "$", "gold file not found", UNUSABLE)])
-        return GoldSource(str(path), "custom", "-", path, digest=hashlib.sha256())
-    from .release import dumps_record
+        return GoldSource(str(path), path)
+    return GoldSource("<gold>", None, tuple(r.to_dict() if hasattr(r, "to_dict") else r for r in gold))
 
-    records = tuple(r if isinstance(r, dict) else r.to_dict() for r in gold)
-    digest = hashlib.sha256("".join(dumps_record(r) + "\n" for r in records).encode("utf-8"))
-    return GoldSource("<gold>", "custom", "-", None, records, digest)
+
+def canonical_json(rec) -> bytes:
+    """A record's canonical serialisation: sorted keys, no whitespace, UTF-8 (what the content hash covers).
+
+    orjson's sorted output and the standard library's are the same bytes for what the corpus
+    format holds (strings, integers, booleans, null, arrays, objects); orjson is only faster.
+    """
+    if _ORJSON is not None:
+        try:
+            return _ORJSON.dumps(rec, option=_ORJSON.OPT_SORT_KEYS)
+        except TypeError:      # something orjson does not take (a huge integer...): the standard library
+            pass
+    return json.dumps(rec, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+
+try:
+    import orjson as _ORJSON
+except ImportError:  # pragma: no cover - exercised only without orjson
+    _ORJSON = None
+
+
+def _bundled_hashes(version: str, split: str, path: Path) -> str:
+    """The content hash of a bundled split (cached: released files never change)."""
+    key = (version, split)
+    if key not in _BUNDLED:
+        from .predictions import iter_jsonl
+        digest = hashlib.sha256()
+        for _, rec, _ in iter_jsonl(path, str(path)):
+            if rec is not None:
+                digest.update(canonical_json(rec) + b"\n")
+        _BUNDLED[key] = digest.hexdigest()
+    return _BUNDLED[key]
+
+
+_BUNDLED: dict[tuple, str] = {}
+
+
+def corpus_label(content_hash: str, n_articles: int) -> tuple[str, str]:
+    """(corpus field, split) for gold with this content hash: the oldest bundled release with exactly
+    this content names it (`0.2+sha.…`, with its split); anything else is `custom+sha.…` and split `-`.
+
+    Only bundled splits with the same number of articles (from their manifests) are hashed.
+    """
+    from .loading import SPLITS, CorpusError, version_dir, versions
+
+    short = content_hash[:8]
+    try:
+        released = versions()
+    except (CorpusError, OSError):
+        released = []
+    for version in released:
+        d = version_dir(version)
+        try:
+            files = json.loads((d / "manifest.json").read_text(encoding="utf-8"))["files"]
+        except (OSError, ValueError, KeyError):
+            continue
+        for split in SPLITS:
+            entry = files.get(f"{split}.jsonl") or {}
+            if entry.get("articles") == n_articles and (d / f"{split}.jsonl").is_file() and \
+                    _bundled_hashes(version, split, d / f"{split}.jsonl") == content_hash:
+                return f"{version}+sha.{short}", split
+    return f"custom+sha.{short}", "-"
 
 
 @dataclass(frozen=True)
@@ -83,6 +139,20 @@ class Settings:
     def entity_options(self):
         from .metrics.entities import EntityOptions
         return EntityOptions(tuple(self.schemes), tuple(self.levels), self.label_map)
+
+    def canonical(self) -> "Settings":
+        """The same settings with tasks, schemes and levels deduplicated and in their canonical order
+        (so `exact,strict` and `strict,exact` are one setting, with one signature)."""
+        from .labels import MENTION_LEVELS
+        from .metrics import TASKS
+        from .metrics.entities import SCHEMES
+
+        def order(values, known):
+            values = tuple(dict.fromkeys(values))
+            return tuple(v for v in known if v in values) + tuple(v for v in values if v not in known)
+
+        return Settings(order(self.tasks, TASKS) if self.tasks is not None else None, order(self.schemes, SCHEMES),
+                        order(self.levels, MENTION_LEVELS), self.label_map, self.argument_coref)
 
     def check(self) -> None:
         from .metrics import TASKS
@@ -116,62 +186,95 @@ def _gold_lines(source: GoldSource):
 
     if source.records is not None:
         return ((n, r, None) for n, r in enumerate(source.records, 1))
-    return iter_jsonl(source.path, source.name, source.digest)
+    return iter_jsonl(source.path, source.name)
 
 
-def _gold_record_problems(source: GoldSource, n: int, rec, err: Exception) -> list[Problem]:
+def _gold_record_problems(source: GoldSource, n: int, rec, err: Exception) -> list:
     """Precise messages for a gold record the scorer could not read (schema, then offsets and references)."""
-    from .validation import UNUSABLE, Problem, schema_problems, semantic_problems
+    from .predictions import clip_reason
+    from .validation import UNUSABLE, Problem, _json_path, _schema_reason, schema_validator, semantic_problems
 
     if not isinstance(rec, dict):
         return [Problem(source.name, n, None, "$", "a line must be a JSON object", UNUSABLE)]
     rid = rec.get("id") if isinstance(rec.get("id"), str) else None
-    found = list(schema_problems(rec)) or list(semantic_problems(rec))
-    found = found or [("$", f"cannot be scored: {type(err).__name__}: {err}")]
-    return [Problem(source.name, n, rid, p, f"gold: {r}", UNUSABLE) for p, r in found]
+    errors = sorted(schema_validator("article").iter_errors(rec), key=lambda e: list(map(str, e.absolute_path)))
+    found = [(_json_path(e.absolute_path), clip_reason(_schema_reason(e), e.instance)) for e in errors]
+    if not found:
+        try:
+            found = list(semantic_problems(rec))
+        except Exception:     # noqa: BLE001 - a record odd enough to trip the checker: the error below says it
+            found = []
+    found = found or [("$", f"cannot be scored: {type(err).__name__}: {_clip_text(str(err))}")]
+    return [Problem(source.name, n, rid, p, f"gold: {_clip_text(r, 300)}", UNUSABLE) for p, r in found]
+
+
+def _clip_text(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 class _Gold:
-    """The gold as the scorer keeps it: ids, texts and line numbers in file order."""
+    """The gold as the scorer keeps it: ids, texts and line numbers in file order, and the content hash."""
 
     def __init__(self):
         self.ids: list[str] = []
         self.texts: list[str] = []
         self.lines: list[int] = []
         self.index: dict[str, int] = {}
+        self.digest = hashlib.sha256()      # of every record's canonical serialisation, in order
 
 
 def _read_gold(source: GoldSource, tasks: list, progress: _Progress) -> _Gold:
-    """Feed every gold article to the task collectors; every unreadable one is a problem (all are listed)."""
+    """Feed every gold article to the task collectors; every unusable one is a problem (all are listed).
+
+    Each task checks what it scores (offsets, labels, references) and names every bad field by
+    its JSON path; the checks cheaper in bulk (entity offsets) run once all gold is read.
+    """
+    from .metrics.base import GoldProblems
     from .validation import UNUSABLE, Problem
 
     gold, problems = _Gold(), []
+    digest = gold.digest
     for n, rec, prob in _gold_lines(source):
         if prob:
             problems.append(prob)
             continue
-        try:
-            rid, text = rec["id"], rec["text"]
-            if not isinstance(rid, str) or not isinstance(text, str):
-                raise TypeError("id and text must be strings")
-            if rid in gold.index:
-                problems.append(Problem(source.name, n, rid, "$.id", f"gold: duplicate article id (first at line "
-                                                                      f"{gold.lines[gold.index[rid]]})", UNUSABLE))
-                continue
-            doc = len(gold.ids)
-            for task in tasks:
-                task.add_gold(doc, rec)
-        except (KeyError, TypeError, IndexError, ValueError, AttributeError) as err:
-            problems += _gold_record_problems(source, n, rec, err)
+        if not isinstance(rec, dict):
+            problems.append(Problem(source.name, n, None, "$", "an article must be a JSON object", UNUSABLE))
             continue
+        try:
+            digest.update(canonical_json(rec) + b"\n")
+        except (TypeError, ValueError) as err:
+            problems.append(Problem(source.name, n, None, "$", f"not JSON data: {_clip_text(str(err))}", UNUSABLE))
+            continue
+        rid, text = rec.get("id"), rec.get("text")
+        if not isinstance(rid, str) or not isinstance(text, str):
+            problems += _gold_record_problems(source, n, rec, TypeError("id and text must be strings"))
+            continue
+        if rid in gold.index:
+            problems.append(Problem(source.name, n, rid, "$.id", f"gold: duplicate article id (first at line "
+                                                                  f"{gold.lines[gold.index[rid]]})", UNUSABLE))
+            continue
+        doc = len(gold.ids)
+        for task in tasks:
+            try:
+                task.add_gold(doc, rec)
+            except GoldProblems as err:
+                problems += [Problem(source.name, n, rid, p, f"gold: {r}", UNUSABLE) for p, r in err.found]
+            except Exception as err:     # noqa: BLE001 - whatever the record holds, one line per problem
+                problems += _gold_record_problems(source, n, rec, err)
+                break
         gold.index[rid] = doc
         gold.ids.append(rid)
         gold.texts.append(text)
         gold.lines.append(n)
         if not doc & 1023:
             progress.show("gold articles", doc)
+    for task in tasks:
+        problems += [Problem(source.name, gold.lines[d], gold.ids[d], p, f"gold: {r}", UNUSABLE)
+                     for d, p, r in task.gold_problems(len(gold.ids))]
     if problems:
-        raise EvaluationError(problems)
+        unique = list(dict.fromkeys(problems))     # a field two tasks check is named once
+        raise EvaluationError(sorted(unique, key=lambda p: (p.line or 0, _path_key(p.path))))
     if not gold.ids:
         raise EvaluationError([Problem(source.name, None, None, "$", "the gold has no articles", UNUSABLE)])
     return gold
@@ -194,7 +297,6 @@ def _finish(task, gold: _Gold, source: GoldSource):
 class _Predicted:
     n: int
     layers: set
-    unanchored: list
     warnings: list
 
 
@@ -206,7 +308,7 @@ def _read_predictions(predictions, gold: _Gold, tasks: list, settings: Settings,
 
     opts = CheckOptions(settings.entity_options().extra_labels)
     texts = dict(zip(gold.ids, gold.texts))
-    seen, layers, unanchored, warnings, problems = set(), set(), [], [], []
+    seen, layers, warnings, problems = set(), set(), [], []
     for item in read_predictions(predictions, texts, opts, lenient):
         if isinstance(item, Prediction):
             if problems:
@@ -216,8 +318,6 @@ def _read_predictions(predictions, gold: _Gold, tasks: list, settings: Settings,
                 task.add_pred(doc, item)
             seen.add(item.id)
             layers |= item.layers
-            if item.unanchored:
-                unanchored += [u.to_dict() for u in item.unanchored]
             if not len(seen) & 1023:
                 progress.show("predictions", len(seen))
         elif isinstance(item, Problem):
@@ -231,13 +331,14 @@ def _read_predictions(predictions, gold: _Gold, tasks: list, settings: Settings,
         named = ", ".join(missing[:_MAX_NAMED]) + (f" and {len(missing) - _MAX_NAMED} more" if len(missing) > _MAX_NAMED
                                                    else "")
         warnings.insert(0, f"{len(missing)} gold article(s) have no prediction and count as predicted empty: {named}")
-    return _Predicted(len(seen), layers, unanchored, warnings)
+    return _Predicted(len(seen), layers, warnings)
 
 
-def _signature(source: GoldSource, tasks: Sequence[str], settings: Settings, bootstrap: int, seed):
+def _signature(gold: _Gold, tasks: Sequence[str], settings: Settings, bootstrap: int, seed):
     from .report import SCORING_VERSION, Signature
 
-    return Signature.make(nb=SCORING_VERSION, corpus=source.corpus_field(), split=source.split, tasks=",".join(tasks),
+    corpus, split = corpus_label(gold.digest.hexdigest(), len(gold.ids))
+    return Signature.make(nb=SCORING_VERSION, corpus=corpus, split=split, tasks=",".join(tasks),
                           match=",".join(settings.schemes), levels=",".join(settings.levels),
                           map=settings.label_map or "none", argcoref="yes" if settings.argument_coref else "no",
                           boot=bootstrap, seed=seed, v=__version__)
@@ -253,11 +354,14 @@ def evaluate(predictions: Union[str, Path, Iterable[dict]], split: str = "test",
 
     Gold: the bundled corpus (`version`, default newest; `split`, default test), or `gold`, a
     corpus-format JSONL path or a list of articles. Tasks default to the layers the predictions
-    contain. Raises EvaluationError (one Problem per bad line or field) for input it cannot score.
+    contain. Raises EvaluationError (one Problem per bad line or field, in the predictions or the
+    gold) for input it cannot score. A number with nothing to count on either side is None (n/a).
+    The prediction dicts are not modified.
     """
     settings = Settings(_names(tasks) if tasks is not None else None, _names(schemes), _names(levels), label_map,
                         argument_coref)
     settings.check()
+    settings = settings.canonical()
     if bootstrap < 0:
         raise ValueError("bootstrap must be 0 (no intervals) or more")
     source = resolve_gold(gold, split, version)
@@ -293,32 +397,46 @@ def _evaluate(predictions, source: GoldSource, settings: Settings, bootstrap: in
     gold_data = _read_gold(source, list(collectors.values()), show)
     predicted = _read_predictions(predictions, gold_data, list(collectors.values()), settings, lenient, show)
     chosen = [t for t in TASKS if t in (settings.tasks or predicted.layers or TASKS)]
-    task_reports, doc_stats, results, duplicates = {}, {}, {}, []
+    task_reports, doc_stats, results, duplicates, unanchored = {}, {}, {}, [], []
     for name in chosen:
         show.show(f"scoring {name}")
         result = _finish(collectors[name], gold_data, source)
         metric = collectors[name].metric
         sums = result.stats.sum(0)
-        task_reports[name] = TaskReport(name, list(metric.headline), metric.corpus_score(result.stats),
+        scores = metric.corpus_score(result.stats)
+        task_reports[name] = TaskReport(name, list(metric.headline), scores,
                                         bootstrap_intervals(metric, result.stats, bootstrap, seed),
                                         metric.counts(sums), metric.breakdown(sums), metric)
         doc_stats[name], results[name] = result.stats, result
         duplicates += [{"id": gold_data.ids[d["doc"]], **{k: v for k, v in d.items() if k != "doc"}}
                        for d in result.notes.get("duplicates", ())]
+        unanchored += result.notes.get("unanchored", ())
         if result.notes.get("gold_duplicates"):
             predicted.warnings.append(f"{len(result.notes['gold_duplicates'])} duplicated gold span(s) counted once")
+        undefined = [k for k in metric.headline if scores[k] is None]
+        if undefined:
+            predicted.warnings.append(f"{name}: {len(undefined)} number(s) n/a, with nothing to count in the gold "
+                                      f"or the predictions: {', '.join(undefined)}")
     show.done()
+    order = {i: k for k, i in enumerate(gold_data.ids)}
+    unanchored.sort(key=lambda u: (order[u["id"]], _path_key(u["path"])))
 
     def error_items() -> list[dict]:
         items = []
         for name, result in results.items():
             items += [{"task": name, **item} for item in result.error_items(gold_data.ids, gold_data.texts)]
-        order = {i: k for k, i in enumerate(gold_data.ids)}
         return sorted(items, key=lambda it: (order[it["id"]], chosen.index(it["task"]), _item_start(it)))
 
-    return Report(_signature(source, chosen, settings, bootstrap, seed), task_reports, len(gold_data.ids),
-                  predicted.n, predicted.warnings, predicted.unanchored, duplicates, gold_data.ids, doc_stats,
-                  error_items)
+    return Report(_signature(gold_data, chosen, settings, bootstrap, seed), task_reports, len(gold_data.ids),
+                  predicted.n, predicted.warnings, unanchored, duplicates, gold_data.ids, doc_stats, error_items)
+
+
+def _path_key(path: str) -> tuple:
+    """A JSON path's sort key: fields in the order of a record (id and text, entities, quotes, events,
+    frames), indices numerically."""
+    parts = [x for x in re.split(r"[.\[\]$]+", path) if x]
+    rank = {"entities": 1, "quotes": 2, "events": 3, "frames": 4}.get(parts[0], 0) if parts else 0
+    return (rank,) + tuple((0, int(x), "") if x.isdigit() else (1, 0, x) for x in parts)
 
 
 def _item_start(item: dict) -> int:
@@ -340,6 +458,7 @@ def compare_reports(reports: Sequence, names: Sequence[str], bootstrap: int = 10
 
     if len(reports) < 2:
         raise ValueError("compare needs at least two systems")
+    _check_tests(bootstrap, trials)
     base = reports[0]
     for name, rep in zip(names[1:], reports[1:]):
         diff = base.signature.differences(rep.signature)
@@ -357,10 +476,19 @@ def compare_reports(reports: Sequence, names: Sequence[str], bootstrap: int = 10
             p_bs = paired_bootstrap(metric, a, b, bootstrap, seed, t.headline)
             p_ar = approximate_randomization(metric, a, b, trials, seed, t.headline)
             for key in t.headline:
-                rows.append({"task": task, "metric": key, "system": name, "baseline": t.scores[key],
-                             "score": rep.tasks[task].scores[key], "delta": rep.tasks[task].scores[key] - t.scores[key],
-                             "p_bootstrap": p_bs[key], "p_ar": p_ar[key]})
+                a_score, b_score = t.scores[key], rep.tasks[task].scores[key]
+                delta = None if a_score is None or b_score is None else b_score - a_score
+                rows.append({"task": task, "metric": key, "system": name, "baseline": a_score, "score": b_score,
+                             "delta": delta, "p_bootstrap": p_bs[key], "p_ar": p_ar[key]})
     return Comparison(base.signature, list(names), rows, bootstrap, trials)
+
+
+def _check_tests(bootstrap, trials) -> None:
+    """Both paired tests need at least one resample or trial: a clear error, before anything is scored."""
+    for name, value, what in (("bootstrap", bootstrap, "paired bootstrap resamples"),
+                              ("trials", trials, "approximate randomization trials")):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"compare needs {name} >= 1 ({what}); got {value!r}")
 
 
 def compare(predictions: Sequence, names: Optional[Sequence[str]] = None, trials: int = DEFAULT_TRIALS, **options):
@@ -368,5 +496,6 @@ def compare(predictions: Sequence, names: Optional[Sequence[str]] = None, trials
     names = list(names or [str(p) for p in predictions])
     bootstrap = options.get("bootstrap", 1000)
     seed = options.get("seed", DEFAULT_SEED)
+    _check_tests(bootstrap, trials)
     reports = [evaluate(p, **options) for p in predictions]
     return compare_reports(reports, names, bootstrap, trials, seed)

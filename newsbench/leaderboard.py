@@ -63,7 +63,9 @@ def load_reports(out_dir: Path) -> list[dict]:
 
 def _cell(task: dict, key: str) -> str:
     v = task["headline"][key]
-    lo, hi = task["intervals"].get(key, (None, None))
+    if v is None:  # undefined: nothing on either side
+        return "n/a"
+    lo, hi = task["intervals"].get(key) or (None, None)
     return f"**{v:.3f}**<br><small>[{lo:.3f}, {hi:.3f}]</small>" if lo is not None else f"**{v:.3f}**"
 
 

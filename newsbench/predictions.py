@@ -6,10 +6,14 @@ accepts the usual good line; only a line it rejects goes through jsonschema
 the gold text (range, and that `text` is what the offsets cover).
 
 Text-only spans are anchored by one rule (docs/scoring.md, "Anchoring"): within one layer of one
-article, the k-th span listed with a given text takes the k-th whole-word occurrence of that text
-(`newsbench.anchoring.whole_word_matches`), or the k-th plain substring occurrence when it never
-occurs as a whole word. A span with no such occurrence is *unanchored*: it stays a prediction
-(a false positive) and is listed in the report.
+article, the k-th span listed with a given text *and label* takes the k-th whole-word occurrence
+of that text (`newsbench.anchoring.whole_word_matches`), or the k-th plain substring occurrence
+when it never occurs as a whole word. Spans that differ in label never compete for occurrences,
+so their order does not matter; a span beyond the last occurrence takes the first one again (it
+repeats the first span of its group: a duplicate, counted once). A span whose text does not occur
+at all is *unanchored*: it stays a prediction (a false positive) and is listed in the report.
+
+The caller's records are never written to: anchored offsets go into copies.
 """
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
 from .anchoring import whole_word_matches
+from .metrics import clip
 from .labels import ENTITY_TYPES, EVENT_ROLES, EVENT_TYPES, FRAMES, MENTION_LEVELS, QUOTE_KINDS, REALIS
 from .validation import UNUSABLE, Problem, _json_path, _schema_reason, schema_validator
 
@@ -65,6 +70,7 @@ class Unanchored:
     line: int
     path: str
     text: str
+    layer: str = ""       # mentions, quotes, cues, triggers or arguments
 
     def to_dict(self) -> dict:
         return {"id": self.id, "line": self.line, "path": self.path, "text": self.text}
@@ -100,8 +106,8 @@ class MentionColumns:
 class Prediction:
     """One article's predicted layers, checked and anchored (None: the layer was not predicted).
 
-    Quote and event spans are the input's dicts with integer `start`/`end` filled in (None when
-    unanchored); mentions are columns.
+    Quote and event spans are copies of the input's dicts with integer `start`/`end` filled in
+    (None when unanchored); mentions are columns. The input is never modified.
     """
 
     id: str
@@ -433,17 +439,24 @@ def schema_messages(rec: dict, opts: CheckOptions) -> list[tuple[str, str]]:
     for err in sorted(schema_validator("prediction").iter_errors(rec), key=lambda e: list(map(str, e.absolute_path))):
         if err.validator == "enum" and isinstance(err.instance, str) and err.instance in opts.extra_entity_labels:
             continue
-        out.append((_json_path(err.absolute_path), _schema_reason(err)))
+        out.append((_json_path(err.absolute_path), clip_reason(_schema_reason(err), err.instance)))
     return out
+
+
+def clip_reason(reason: str, value) -> str:
+    """A schema message with a huge offending value cut short (it is usually quoted whole)."""
+    r = repr(value)
+    return reason.replace(r, clip(value)) if len(r) > 80 and r in reason else reason
 
 
 # -- offsets against the gold text ----------------------------------------------------------------
 def _offset_message(text: str, obj: dict, path: str) -> Optional[tuple[str, str]]:
     s, e = obj["start"], obj["end"]
     if not 0 <= s < e <= len(text):
-        return f"{path}.start", f"offsets [{s}, {e}) out of range for a text of {len(text)} characters"
+        field = "start" if s < 0 or s >= len(text) else "end"
+        return f"{path}.{field}", f"offsets [{s}, {e}) out of range for a text of {len(text)} characters"
     if "text" in obj and obj["text"] != text[s:e]:
-        return f"{path}.text", f"span text {obj['text']!r} != text[{s}:{e}] {text[s:e]!r}"
+        return f"{path}.text", f"span text {clip(obj['text'])} != text[{s}:{e}] {clip(text[s:e])}"
     return None
 
 
@@ -474,7 +487,7 @@ def _duplicate_id_messages(rec: dict) -> list[tuple[str, str]]:
     for i, m in enumerate((rec.get("entities") or {}).get("mentions") or ()):
         if "id" in m:
             if m["id"] in ids:
-                out.append((f"$.entities.mentions[{i}].id", f"duplicate mention id {m['id']!r}"))
+                out.append((f"$.entities.mentions[{i}].id", f"duplicate mention id {clip(m['id'])}"))
             ids.add(m["id"])
     return out
 
@@ -484,13 +497,13 @@ def _reference_messages(rec: dict, ids: set) -> list[tuple[str, str]]:
     out = []
     for i, q in enumerate(rec.get("quotes") or ()):
         if isinstance(q.get("speaker"), str) and q["speaker"] not in ids:
-            out.append((f"$.quotes[{i}].speaker", f"speaker {q['speaker']!r} is not a predicted mention id "
+            out.append((f"$.quotes[{i}].speaker", f"speaker {clip(q['speaker'])} is not a predicted mention id "
                                                   f"(use {{\"text\": ...}} to name a speaker)"))
     for i, ev in enumerate(rec.get("events") or ()):
         for j, a in enumerate(ev.get("arguments", ())):
             if "mention" in a and a["mention"] not in ids:
                 out.append((f"$.events[{i}].arguments[{j}].mention",
-                            f"argument mention {a['mention']!r} is not a predicted mention id"))
+                            f"argument mention {clip(a['mention'])} is not a predicted mention id"))
             elif "mention" not in a and ("start" in a) != ("end" in a):
                 out.append((f"$.events[{i}].arguments[{j}].start", "start and end go together"))
     return out
@@ -562,7 +575,7 @@ class Anchorer:
     def __init__(self, text: str):
         self.text = text
         self._starts: dict[str, list[int]] = {}
-        self._seen: dict[tuple[str, str], int] = {}
+        self._seen: dict[tuple, int] = {}
 
     def occurrences(self, span: str) -> list[int]:
         starts = self._starts.get(span)
@@ -571,17 +584,23 @@ class Anchorer:
             self._starts[span] = starts
         return starts
 
-    def locate(self, layer: str, span: str) -> Optional[tuple[int, int]]:
-        """(start, end) for the next span of `layer` with this text, or None when there is no such occurrence."""
-        key = (layer, span)
+    def locate(self, layer: str, span: str, label=None) -> Optional[tuple[int, int]]:
+        """(start, end) for the next span of `layer` with this text and label; None when the text never occurs.
+
+        Past the last occurrence, the first one again: the span repeats the first of its group.
+        """
+        key = (layer, span, label)
         k = self._seen.get(key, 0)
         self._seen[key] = k + 1
         starts = self.occurrences(span)
-        return (starts[k], starts[k] + len(span)) if k < len(starts) else None
+        if not starts:
+            return None
+        s = starts[k] if k < len(starts) else starts[0]
+        return s, s + len(span)
 
-    def place(self, layer: str, obj: dict) -> bool:
+    def place(self, layer: str, obj: dict, label=None) -> bool:
         """Set obj's start/end from its text (False, with start/end None, when it cannot be found)."""
-        obj["start"], obj["end"] = self.locate(layer, obj["text"]) or (None, None)
+        obj["start"], obj["end"] = self.locate(layer, obj["text"], label) or (None, None)
         return obj["start"] is not None
 
 
@@ -594,13 +613,18 @@ def _substring_matches(text: str, span: str) -> list[int]:
 
 
 def anchor_record(rec: dict, text: str, line: int = 0, columns: Optional[MentionColumns] = None) -> Prediction:
-    """A checked record as a Prediction, its text-only spans anchored (mentions as columns)."""
+    """A checked record as a Prediction, its text-only spans anchored (mentions as columns).
+
+    Labels that keep text-only spans apart: a mention's type and level, a quote's kind, a
+    trigger's event type, an argument's event (type and trigger, as placed) and role; cues have
+    none. `rec` is not modified: quotes and events are copied before offsets are written.
+    """
     anchorer, lost = Anchorer(text), []
     rid = rec["id"]
 
-    def place(layer: str, obj: dict, path: str) -> None:
-        if "start" not in obj and not anchorer.place(layer, obj):
-            lost.append(Unanchored(rid, line, path, obj["text"]))
+    def place(layer: str, obj: dict, label, path: str) -> None:
+        if "start" not in obj and not anchorer.place(layer, obj, label):
+            lost.append(Unanchored(rid, line, path, obj["text"], layer))
 
     ents = rec.get("entities")
     if ents is not None and columns is None:
@@ -608,22 +632,33 @@ def anchor_record(rec: dict, text: str, line: int = 0, columns: Optional[Mention
     if columns is not None and None in columns.start:
         for i, s in enumerate(columns.start):
             if s is None:
-                span = anchorer.locate("mentions", columns.text[i])
+                label = (columns.type[i], columns.level[i] if columns.level is not None else None)
+                span = anchorer.locate("mentions", columns.text[i], label)
                 if span:
                     columns.start[i], columns.end[i] = span
                 else:
-                    lost.append(Unanchored(rid, line, f"$.entities.mentions[{i}]", columns.text[i]))
+                    lost.append(Unanchored(rid, line, f"$.entities.mentions[{i}]", columns.text[i], "mentions"))
     quotes = rec.get("quotes")
-    for i, q in enumerate(quotes or ()):
-        place("quotes", q, f"$.quotes[{i}]")
-        if q.get("cue"):
-            place("cues", q["cue"], f"$.quotes[{i}].cue")
+    if quotes is not None:
+        quotes = [dict(q) for q in quotes]
+        for i, q in enumerate(quotes):
+            place("quotes", q, q.get("kind"), f"$.quotes[{i}]")
+            if q.get("cue"):
+                q["cue"] = dict(q["cue"])
+                place("cues", q["cue"], None, f"$.quotes[{i}].cue")
     events = rec.get("events")
-    for i, ev in enumerate(events or ()):
-        place("triggers", ev["trigger"], f"$.events[{i}].trigger")
-        for j, a in enumerate(ev.get("arguments", ())):
-            if "mention" not in a:
-                place("arguments", a, f"$.events[{i}].arguments[{j}]")
+    if events is not None:
+        events = [dict(ev) for ev in events]
+        for i, ev in enumerate(events):
+            ev["trigger"] = dict(ev["trigger"])
+            place("triggers", ev["trigger"], ev["type"], f"$.events[{i}].trigger")
+            if "arguments" in ev:
+                tr = ev["trigger"]
+                event = (ev["type"], tr["start"], tr["end"], tr["text"])   # the trigger as placed above
+                ev["arguments"] = [dict(a) for a in ev["arguments"]]
+                for j, a in enumerate(ev["arguments"]):
+                    if "mention" not in a:
+                        place("arguments", a, (*event, a["role"]), f"$.events[{i}].arguments[{j}]")
     return Prediction(rid, line, columns, quotes, events, rec.get("frames"), lost)
 
 

@@ -26,13 +26,19 @@ SPLIT_CYCLE = ("train", "test", "train", "validation", "train", "test", "train")
 
 
 def atomic_write(path: Path, data: str) -> None:
-    """Write via a temp file in the same folder, then rename: never a half-written file."""
+    """Write via a temp file in the same folder, then rename: never a half-written file.
+
+    The file gets the usual permissions (0666 less the umask), not mkstemp's private 0600.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
             f.write(data)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

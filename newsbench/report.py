@@ -9,13 +9,16 @@ them and the intervals only through resampling noise.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Optional
 
 import numpy as np
 
 #: Version of the scoring rules (matching, anchoring, metric definitions); bumped whenever one changes.
-SCORING_VERSION = "1.0"
+#: 1.1: anchoring by text and label, speaker credit by the mention's cluster, n/a for numbers with
+#: nothing to count, the corpus hash of the content.
+SCORING_VERSION = "1.1"
 SIGNATURE_FIELDS = ("nb", "corpus", "split", "tasks", "match", "levels", "map", "argcoref", "boot", "seed", "v")
 NON_SEMANTIC_FIELDS = ("boot", "seed", "v")
 
@@ -68,10 +71,12 @@ class TaskReport:
     metric: Optional[object] = field(default=None, repr=False)   # the Metric, for paired tests
 
     def to_dict(self, per_type: bool = True) -> dict:
+        """Undefined numbers (n/a) are null, and so is the interval of a number without one."""
         keys = self.scores if per_type else self.headline
         return {"headline": {k: _round(self.scores[k]) for k in self.headline},
                 "scores": {k: _round(self.scores[k]) for k in keys},
-                "intervals": {k: [_round(v) for v in self.intervals[k]] for k in keys if k in self.intervals},
+                "intervals": {k: None if self.intervals[k] is None else [_round(v) for v in self.intervals[k]]
+                              for k in keys if k in self.intervals},
                 "counts": self.counts}
 
 
@@ -107,7 +112,7 @@ class Report:
                f"{self.n_articles} articles, {self.n_predicted} with a prediction.", ""]
         for name, t in self.tasks.items():
             out += [f"### {name}", "", "| metric | score | 95% CI |", "|---|---:|---|"]
-            out += [f"| {k} | {t.scores[k]:.4f} | {_ci(t.intervals.get(k))} |" for k in t.headline]
+            out += [f"| {k} | {_num(t.scores[k])} | {_ci(t.intervals.get(k))} |" for k in t.headline]
             out.append("")
             if per_type and t.breakdown[1]:
                 (label_title, *titles), rows = t.breakdown
@@ -123,7 +128,7 @@ class Report:
         for name, t in self.tasks.items():
             width = max(len(k) for k in t.headline)
             out.append(f"{name:<{width + 2}}  score   95% CI")
-            out += [f"  {k:<{width}}  {t.scores[k]:.4f}  {_ci(t.intervals.get(k))}" for k in t.headline]
+            out += [f"  {k:<{width}}  {_num(t.scores[k]):>6}  {_ci(t.intervals.get(k))}" for k in t.headline]
             if per_type and t.breakdown[1]:
                 (label_title, *titles), rows = t.breakdown
                 w = max([len(label) for label, _ in rows] + [len(label_title)])
@@ -142,7 +147,7 @@ class Report:
                          + (" ..." if len(self.unanchored) > 5 else ""))
         if self.duplicates:
             notes.append(f"{len(self.duplicates)} duplicated prediction(s) counted once: " +
-                         "; ".join(f"{d['id']} {d['layer']} [{d['start']}, {d['end']}) {d['label']} x{d['copies']}"
+                         "; ".join(f"{d['id']} {d['layer']} {_where(d)} {d['label']} x{d['copies']}"
                                    for d in self.duplicates[:5]) + (" ..." if len(self.duplicates) > 5 else ""))
         return notes
 
@@ -173,8 +178,8 @@ class Comparison:
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
 
     def _lines(self) -> list[list[str]]:
-        return [[r["task"], r["metric"], r["system"], f"{r['baseline']:.4f}", f"{r['score']:.4f}",
-                 f"{r['delta']:+.4f}", f"{r['p_bootstrap']:.4f}", f"{r['p_ar']:.4f}"] for r in self.rows]
+        return [[r["task"], r["metric"], r["system"], _num(r["baseline"]), _num(r["score"]),
+                 _num(r["delta"], "+.4f"), _num(r["p_bootstrap"]), _num(r["p_ar"])] for r in self.rows]
 
     _HEAD = ["task", "metric", "system", "baseline", "score", "delta", "p (paired bootstrap)", "p (approx. rand.)"]
 
@@ -193,9 +198,22 @@ class Comparison:
 
 
 def _round(v):
+    """A number for JSON: rounded; an undefined one (None or NaN) is null."""
     if isinstance(v, (float, np.floating)):
-        return round(float(v), 6)
+        return None if math.isnan(v) else round(float(v), 6)
     return v
+
+
+def _where(note: dict) -> str:
+    """A duplicate's place: its offsets, or the text of an unanchored one."""
+    if note["start"] is None:
+        return repr(note.get("text")) if note.get("text") is not None else f"entity {note.get('entity')}"
+    return f"[{note['start']}, {note['end']})"
+
+
+def _num(v, fmt: str = ".4f") -> str:
+    """A number for a table: "n/a" when it is undefined."""
+    return "n/a" if v is None or math.isnan(v) else format(v, fmt)
 
 
 def _ci(interval) -> str:
@@ -203,4 +221,4 @@ def _ci(interval) -> str:
 
 
 def _cell(scores: dict, value) -> str:
-    return str(value) if isinstance(value, (int, np.integer)) else f"{scores[value]:.4f}"
+    return str(value) if isinstance(value, (int, np.integer)) else _num(scores[value])

@@ -48,7 +48,10 @@ def test_gold_against_itself_prints_one_everywhere(tmp_path, gold_file):
     for name, task in report["tasks"].items():
         assert all(v == 1.0 for v in task["headline"].values()), name
     code, out, _ = run_cli("evaluate", preds, "--gold", gold_file, "--bootstrap", "0")
-    assert code == 0 and "1.0000" in out and "0.9" not in out
+    rows = [line.split() for line in out.splitlines() if line.startswith("  ")]   # "  metric  score  CI"
+    assert code == 0 and len(rows) == sum(len(t["headline"]) for t in report["tasks"].values())
+    assert all(r[1] == "1.0000" and r[2] == "-" for r in rows), out
+    assert [r[0] for r in rows] == [k for t in report["tasks"].values() for k in t["headline"]]
 
 
 def test_empty_predictions_give_recall_zero(tmp_path, gold_file):
@@ -193,7 +196,13 @@ def test_compare_two_systems(tmp_path, gold_file):
     assert code == 0, err
     result = json.loads(out)
     row = next(r for r in result["rows"] if r["metric"] == "strict.micro.r")
-    assert row["baseline"] < row["score"] == 1.0 and 0 < row["p_ar"] <= 1 and 0 < row["p_bootstrap"] <= 1
+    # NAM recall: the worse system keeps 6 of the seed's 10 names and 3 of the other article's 4
+    assert (row["baseline"], row["score"]) == (pytest.approx(9 / 14, abs=1e-6), 1.0)
+    # approximate randomization: of the 4 equally likely swaps, 2 keep |d| = 5/14 and 2 give 3/14: p = 1/2
+    assert abs(row["p_ar"] - 0.5) < 0.12
+    # paired bootstrap: every resample has d* in {0.4, 5/14, 0.25}, whose spread around its mean (< 0.1)
+    # never reaches the observed 5/14, so p is the smallest possible, 1/(resamples + 1)
+    assert row["p_bootstrap"] == pytest.approx(1 / 201, abs=1e-6)
     code, out, _ = run_cli("compare", worse, good, "--gold", gold_file, "--bootstrap", "50", "--trials", "50")
     assert code == 0 and "p (approx. rand.)" in out
 
@@ -325,3 +334,190 @@ def test_a_corpus_file_is_a_prediction_file(tmp_path, gold_file):
     preds = write_jsonl(tmp_path / "p.jsonl", [other])
     code, _, err = run_cli("evaluate", preds, "--gold", gold_file)
     assert code == 2 and f"{preds}:1: t-0001: $.text: differs from the gold article's text" in err
+
+
+# -- bad gold: every problem, one line each, at its exact path (review 2) -------------------------------------------
+def test_bad_gold_layers_are_all_reported_with_exact_paths(tmp_path):
+    rec = seed_article()
+    rec["quotes"][0]["start"] = -5
+    rec["quotes"][1]["end"] = 10_000                     # an oversized end is reported at .end
+    rec["quotes"][2]["kind"] = "reported"
+    rec["quotes"][3]["cue"]["end"] = 10_000
+    rec["quotes"][3]["text"] = "x" * 5000                # a huge value is not repeated whole
+    rec["events"][0]["trigger"]["start"] = "5"
+    rec["events"][1]["trigger"]["end"] = 10_000
+    rec["frames"]["labels"] = ["security_and_defense", "politics"]
+    rec["entities"]["mentions"][2]["level"] = "NAME"       # not silently left out of the NAM mentions
+    other = second_article()
+    other["frames"]["primary"] = "not_a_frame"
+    other["entities"]["mentions"][4]["end"] = 10_000     # Babbage (NAM): scored, so checked
+    gold = write_jsonl(tmp_path / "gold.jsonl", [other, rec])
+    preds = write_jsonl(tmp_path / "p.jsonl", [{"id": "t-0001"}])
+    code, out, err = run_cli("evaluate", preds, "--gold", gold, "-o", tmp_path / "r.json")
+    assert code == 2 and out == "" and "Traceback" not in err and not (tmp_path / "r.json").exists()
+    expected = [f"{gold}:1: t-0002: $.entities.mentions[4].end: gold: offsets [",
+                f"{gold}:1: t-0002: $.frames.primary: gold: unknown frame 'not_a_frame'",
+                f"{gold}:2: t-0001: $.entities.mentions[2].level: gold: unknown mention level 'NAME'",
+                f"{gold}:2: t-0001: $.quotes[0].start: gold: offsets [-5, ",
+                f"{gold}:2: t-0001: $.quotes[1].end: gold: offsets [",
+                f"{gold}:2: t-0001: $.quotes[2].kind: gold: unknown quote kind 'reported'",
+                f"{gold}:2: t-0001: $.quotes[3].cue.end: gold: offsets [",
+                f"{gold}:2: t-0001: $.quotes[3].text: gold: span text 'xxx",
+                f"{gold}:2: t-0001: $.events[0].trigger.start: gold: offset must be an integer, not '5'",
+                f"{gold}:2: t-0001: $.events[1].trigger.end: gold: offsets [",
+                f"{gold}:2: t-0001: $.frames.labels[1]: gold: unknown frame 'politics'"]
+    lines = err.splitlines()
+    for start in expected:
+        assert sum(line.startswith(start) for line in lines) == 1, (start, err)
+    assert lines[-1] == f"newsbench evaluate: {len(expected)} problem(s); nothing scored"
+    assert [next(i for i, line in enumerate(lines) if line.startswith(e)) for e in expected] == \
+        list(range(len(expected)))          # in file order, and in record order within a line
+    assert max(map(len, lines)) < 300
+
+
+def test_bad_gold_mention_offsets_name_every_mention_by_its_index(tmp_path):
+    rec = seed_article()
+    rec["entities"]["mentions"][4]["end"] = 10_000      # m5, NAM; m1 (index 0) is NOM and not scored at NAM
+    rec["entities"]["mentions"][10]["start"] = -1       # m11, NAM
+    rec["entities"]["mentions"][0]["start"] = -3        # m1, NOM: not scored unless NOM is
+    gold = write_jsonl(tmp_path / "gold.jsonl", [rec])
+    preds = write_jsonl(tmp_path / "p.jsonl", [{"id": "t-0001"}])
+    code, _, err = run_cli("evaluate", preds, "--gold", gold, "--tasks", "entities")
+    assert code == 2 and "Traceback" not in err
+    assert [line.split(": gold:")[0] for line in err.splitlines()[:-1]] == [
+        f"{gold}:1: t-0001: $.entities.mentions[4].end", f"{gold}:1: t-0001: $.entities.mentions[10].start"]
+    code, _, err = run_cli("evaluate", preds, "--gold", gold, "--tasks", "entities", "--levels", "NAM,NOM")
+    assert code == 2 and f"{gold}:1: t-0001: $.entities.mentions[0].start: gold: offsets [-3, " in err
+
+
+def test_prediction_messages_clip_huge_values_and_name_the_end(tmp_path, gold_file):
+    s, _ = at(SEED_TEXT, "Rawalpindi")
+    huge = "y" * 10_000
+    lines = [{"id": "t-0001", "entities": {"mentions": [{"start": s, "end": 100_000, "text": "Rawalpindi",
+                                                         "type": "GPE"}]}},
+             {"id": "t-0002", "entities": {"mentions": [{"start": 0, "end": 3, "text": huge, "type": "PERSON"}]}}]
+    preds = write_jsonl(tmp_path / "p.jsonl", lines)
+    code, _, err = run_cli("evaluate", preds, "--gold", gold_file)
+    assert code == 2
+    assert f"{preds}:1: t-0001: $.entities.mentions[0].end: offsets [{s}, 100000) out of range" in err
+    assert f"{preds}:2: t-0002: $.entities.mentions[0].text: span text 'yyy" in err
+    assert max(map(len, err.splitlines())) < 300
+
+
+# -- compare: zero resamples or trials is a usage error (review 4) ---------------------------------------------------
+def test_compare_refuses_zero_resamples_and_trials(tmp_path, gold_file):
+    a = write_jsonl(tmp_path / "a.jsonl", [as_prediction(r, ("entities",)) for r in golds()])
+    for option in ("--bootstrap", "--trials"):
+        code, out, err = run_cli("compare", a, a, "--gold", gold_file, option, "0")
+        assert code == 2 and out == "" and "Traceback" not in err
+        assert err.startswith(f"newsbench compare: {option} must be at least 1"), err
+    with pytest.raises(ValueError, match="bootstrap >= 1"):
+        newsbench.compare([a, a], gold=gold_file, bootstrap=0)
+    with pytest.raises(ValueError, match="trials >= 1"):
+        newsbench.compare([a, a], gold=gold_file, trials=0)
+
+
+# -- writing outputs: all or nothing, the user's names, normal permissions (review 5) --------------------------------
+def test_errors_and_output_must_be_two_files(tmp_path, gold_file):
+    preds = write_jsonl(tmp_path / "p.jsonl", [as_prediction(r) for r in golds()])
+    same = tmp_path / "out.json"
+    code, _, err = run_cli("evaluate", preds, "--gold", gold_file, "-o", same, "--errors", tmp_path / "." / "out.json")
+    assert code == 2 and "--errors and -o both name" in err and not same.exists()
+
+
+def test_outputs_are_written_all_or_nothing_and_errors_name_the_option(tmp_path, gold_file):
+    preds = write_jsonl(tmp_path / "p.jsonl", [as_prediction(r) for r in golds()])
+    blocked = tmp_path / "report"
+    blocked.mkdir()                                  # -o cannot be written: it is a folder
+    errors = tmp_path / "errors.jsonl"
+    code, out, err = run_cli("evaluate", preds, "--gold", gold_file, "-o", blocked, "--errors", errors,
+                             "--bootstrap", "0")
+    assert code == 2 and out == ""
+    assert err.startswith(f"newsbench evaluate: -o {blocked}: cannot write") and ".tmp" not in err, err
+    assert not errors.exists()                       # nothing written: not the errors file alone
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gold.jsonl", "p.jsonl", "report"]
+    assert list(blocked.iterdir()) == []
+    errors.mkdir()                                   # and the other way round
+    code, _, err = run_cli("evaluate", preds, "--gold", gold_file, "-o", tmp_path / "r.json", "--errors", errors,
+                           "--bootstrap", "0")
+    assert code == 2 and err.startswith(f"newsbench evaluate: --errors {errors}: cannot write")
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_output_files_get_normal_permissions(tmp_path, gold_file):
+    import os
+    import stat
+
+    from newsbench.release import atomic_write
+
+    preds = write_jsonl(tmp_path / "p.jsonl", [as_prediction(r) for r in golds()])
+    old = os.umask(0o027)
+    try:
+        code, _, err = run_cli("evaluate", preds, "--gold", gold_file, "-o", tmp_path / "r.json", "--errors",
+                               tmp_path / "e.jsonl", "--bootstrap", "0")
+        atomic_write(tmp_path / "a.txt", "x\n")
+    finally:
+        os.umask(old)
+    assert code == 0, err
+    for name in ("r.json", "e.jsonl", "a.txt"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o640, name
+
+
+# -- empty layers: n/a, not 0 and not 1 (review 6) -----------------------------------------------------------------
+def test_gold_without_quotes_or_events_against_itself(tmp_path):
+    arts = golds()
+    for a in arts:
+        a["quotes"], a["events"] = [], []
+    gold = write_jsonl(tmp_path / "gold.jsonl", arts)
+    code, out, err = run_cli("evaluate", gold, "--gold", gold, "--json", "--bootstrap", "30")
+    assert code == 0, err
+    report = json.loads(out)
+    assert set(report["tasks"]) == {"entities", "quotes", "events", "frames"}
+    for name in ("entities", "frames"):
+        assert all(v == 1.0 for v in report["tasks"][name]["headline"].values()), name
+        assert all(ci == [1.0, 1.0] for ci in report["tasks"][name]["intervals"].values() if ci is not None), name
+    for name in ("quotes", "events"):
+        task = report["tasks"][name]
+        assert task["headline"] and all(v is None for v in task["headline"].values()), name
+        assert all(task["intervals"][k] is None for k in task["headline"]), name
+        assert f"warning: {name}: {len(task['headline'])} number(s) n/a" in err
+    code, out, _ = run_cli("evaluate", gold, "--gold", gold, "--bootstrap", "0")
+    rows = [line.split() for line in out.splitlines() if line.startswith("  ")]
+    assert len(rows) == sum(len(t["headline"]) for t in report["tasks"].values())
+    assert {r[1] for r in rows} == {"1.0000", "n/a"} and all(r[2] == "-" for r in rows)
+    assert {r[0] for r in rows if r[1] == "n/a"} == {k for n in ("quotes", "events")
+                                                     for k in report["tasks"][n]["headline"]}
+
+
+# -- the signature: content, not how the gold was given; settings in canonical order (review 9) --------------------
+def test_the_same_gold_gives_the_same_signature_however_it_is_given(tmp_path):
+    from newsbench.loading import version_dir
+
+    version = newsbench.latest_version()
+    split = next(s for s in ("test", "validation", "train") if newsbench.load(s, version))
+    articles = newsbench.load(split, version)
+    preds = [as_prediction(a.to_dict(), ("entities",)) for a in articles]
+    shuffled_keys = [dict(reversed(list(a.to_dict().items()))) for a in articles]
+    sigs = {str(newsbench.evaluate(preds, bootstrap=0, **how).signature) for how in (
+        {"split": split, "version": version}, {"gold": version_dir(version) / f"{split}.jsonl"},
+        {"gold": articles}, {"gold": shuffled_keys})}
+    assert len(sigs) == 1
+    sig = Signature.parse(sigs.pop())
+    assert sig.get("corpus").startswith(f"{version}+sha.") and sig.get("split") == split
+    # a custom gold: the file, the list, and the same records written differently
+    recs = golds()
+    a = write_jsonl(tmp_path / "a.jsonl", recs)
+    b = tmp_path / "b.jsonl"
+    b.write_text("".join(json.dumps(dict(reversed(list(r.items()))), indent=None) + "\n\n" for r in recs))
+    p = [as_prediction(r, ("entities",)) for r in recs]
+    sigs = {str(newsbench.evaluate(p, gold=g, bootstrap=0).signature) for g in (a, b, recs)}
+    assert len(sigs) == 1 and "|corpus:custom+sha." in sigs.pop()
+
+
+def test_schemes_and_levels_are_sorted_and_deduplicated_in_the_signature(tmp_path, gold_file):
+    preds = write_jsonl(tmp_path / "p.jsonl", [as_prediction(r, ("entities",)) for r in golds()])
+    one, _ = evaluate_json(preds, "--gold", gold_file, "--schemes", "type,exact,strict,exact",
+                           "--levels", "PRO,NAM,PRO")
+    two, _ = evaluate_json(preds, "--gold", gold_file, "--schemes", "strict,exact,type", "--levels", "NAM,PRO")
+    assert one["signature"] == two["signature"] and one["tasks"] == two["tasks"]
+    assert "|match:strict,exact,type|levels:NAM,PRO|" in one["signature"]

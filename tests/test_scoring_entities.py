@@ -64,9 +64,15 @@ def test_all_four_schemes_agree_with_nervaluate(docs):
     ours = score(docs)
     for scheme, name in NERVALUATE.items():
         r = theirs["overall"][name]
-        assert ours[f"{scheme}.micro.p"] == pytest.approx(r.precision)
-        assert ours[f"{scheme}.micro.r"] == pytest.approx(r.recall)
-        assert ours[f"{scheme}.micro.f1"] == pytest.approx(r.f1)
+        if r.possible == 0 and r.actual == 0:
+            # nothing on either side: nervaluate says 0, newsbench says undefined (n/a); both are 0/0
+            assert (r.precision, r.recall, r.f1) == (0, 0, 0)
+            assert all(ours[f"{scheme}.micro.{k}"] is None for k in ("p", "r", "f1"))
+            assert ours[f"{scheme}.macro.f1"] is None
+        else:
+            assert ours[f"{scheme}.micro.p"] == pytest.approx(r.precision)
+            assert ours[f"{scheme}.micro.r"] == pytest.approx(r.recall)
+            assert ours[f"{scheme}.micro.f1"] == pytest.approx(r.f1)
         for t, per in theirs["entities"].items():
             r = per[name]
             assert (ours[f"{scheme}.{t}.p"], ours[f"{scheme}.{t}.r"], ours[f"{scheme}.{t}.f1"]) == \
@@ -115,7 +121,7 @@ def test_strict_agrees_with_seqeval_iob2(docs):
     y_true = [_iob2(n, g) for n, g, _ in docs]
     y_pred = [_iob2(n, p) for n, _, p in docs]
     if not any(t != "O" for doc in y_true + y_pred for t in doc):
-        assert ours["strict.micro.f1"] == 0.0
+        assert ours["strict.micro.f1"] is None      # nothing on either side: undefined (n/a), seqeval's 0/0
         return
     rep = classification_report(y_true, y_pred, mode="strict", scheme=IOB2, output_dict=True, zero_division=0)
     assert ours["strict.micro.p"] == pytest.approx(rep["micro avg"]["precision"])
@@ -270,15 +276,19 @@ def test_text_only_spans_take_the_kth_whole_word_occurrence():
 
 
 def test_unanchored_text_only_spans_are_false_positives_and_listed():
+    # (scoring rules 1.1: the second "Ada" has no occurrence of its own, so it repeats the first: a
+    # duplicate, counted once, no longer an unanchored false positive)
     text = "Ada met Bob"
     gold = article("d0", text, [("m1", "Ada", "PERSON", "NAM", "e1"), ("m2", "Bob", "PERSON", "NAM", "e2")])
     pred = {"id": "d0", "entities": {"mentions": [{"text": "Ada", "type": "PERSON"}, {"text": "Ada", "type": "PERSON"},
                                                   {"text": "Carol", "type": "PERSON"}]}}
     report = newsbench.evaluate([pred], gold=[gold], bootstrap=0)
     c = report.tasks["entities"].counts["strict"]
-    assert (c["correct"], c["spurious"], c["missed"]) == (1, 2, 1)
-    assert [u["text"] for u in report.unanchored] == ["Ada", "Carol"]
-    assert report.unanchored[1]["path"] == "$.entities.mentions[2]"
+    assert (c["correct"], c["spurious"], c["missed"]) == (1, 1, 1)
+    assert [u["text"] for u in report.unanchored] == ["Carol"]
+    assert report.unanchored[0]["path"] == "$.entities.mentions[2]"
+    assert report.duplicates == [{"id": "d0", "layer": "entities", "start": 0, "end": 3, "label": "PERSON",
+                                  "copies": 2}]
 
 
 def test_substring_fallback_when_no_whole_word_match():
@@ -337,3 +347,154 @@ def test_paired_tests_on_identical_systems_give_p_one():
     better = stats.copy()
     better[:, 0] += 5                      # many more correct spans
     assert approximate_randomization(metric, stats, better, 500, 1)["strict.micro.f1"] < 0.01
+
+
+# -- text-only mentions: labels never compete, duplicates count once (review 7) ------------------------------------
+WORDS = "Jordan met Georgia and Jordan in Georgia while Jordan watched"
+text_only = st.tuples(st.sampled_from(["Jordan", "Georgia", "Chad", "Jordan met"]),
+                      st.sampled_from(["PERSON", "GPE", "ORG"]), st.sampled_from([None, "NAM", "PRO"]))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(text_only, max_size=9), st.randoms(use_true_random=False))
+def test_shuffling_text_only_predictions_never_changes_a_score(mentions, rnd):
+    gold = article("d0", WORDS, [("m1", "Jordan", "PERSON", "NAM", "e1"), ("m2", "Georgia", "GPE", "NAM", "e2"),
+                                 ("m3", "Jordan", "GPE", "NAM", "e3", 2), ("m4", "Georgia", "GPE", "NAM", "e2", 2),
+                                 ("m5", "Jordan", "PERSON", "PRO", "e1", 3)])
+
+    def run(ms):
+        pred = {"id": "d0", "entities": {"mentions": [{"text": t, "type": ty, **({"level": lv} if lv else {})}
+                                                      for t, ty, lv in ms]}}
+        r = newsbench.evaluate([pred], gold=[gold], tasks=["entities"], levels="NAM,PRO", bootstrap=0)
+        return (r.tasks["entities"].scores, r.tasks["entities"].counts,
+                sorted(map(repr, r.duplicates)), sorted(u["text"] for u in r.unanchored))
+
+    assert run(rnd.sample(mentions, len(mentions))) == run(mentions)
+
+
+def test_a_text_only_mention_has_occurrences_per_label():
+    # "Jordan" the person and "Jordan" the country: each label counts its own occurrences, so both
+    # take the first; the order of the list no longer decides which gets which
+    gold = article("d0", WORDS, [("m1", "Jordan", "PERSON", "NAM", "e1")])
+    for ms in ([("Jordan", "PERSON"), ("Jordan", "GPE")], [("Jordan", "GPE"), ("Jordan", "PERSON")]):
+        pred = {"id": "d0", "entities": {"mentions": [{"text": t, "type": ty} for t, ty in ms]}}
+        c = newsbench.evaluate([pred], gold=[gold], bootstrap=0).tasks["entities"].counts["strict"]
+        assert (c["correct"], c["spurious"], c["missed"]) == (1, 1, 0)
+
+
+# -- the API leaves its input alone (review 3) ----------------------------------------------------------------------
+def test_evaluate_does_not_modify_predictions_and_repeats_itself():
+    import copy
+
+    gold = seed_article()
+    quote = {"text": "the talks covered training", "kind": "indirect", "cue": {"text": "According to"},
+             "speaker": {"text": "Dawn"}}
+    pred = {"id": gold["id"],
+            "entities": {"mentions": [{"id": "p1", "text": "Rawalpindi", "type": "GPE"},
+                                      {"id": "p2", "text": "Rawalpindi", "type": "GPE"},
+                                      {"text": "Lahore", "type": "GPE"}]},
+            "quotes": [quote, quote, {"text": "not there", "kind": "direct"}],
+            "events": [{"trigger": {"text": "met"}, "type": "Contact:Meet",
+                        "arguments": [{"role": "Place", "mention": "p2"}, {"role": "Entity", "text": "Asim Munir"}]},
+                       {"trigger": {"text": "nowhere"}, "type": "Contact:Meet"}]}
+    preds = [pred]
+    before = copy.deepcopy(preds)
+    first = newsbench.evaluate(preds, gold=[gold], bootstrap=20)
+    assert preds == before
+    second = newsbench.evaluate(preds, gold=[gold], bootstrap=20)
+    assert second.to_dict() == first.to_dict() and second.error_items() == first.error_items()
+    # the same dict listed twice scores as two equal dicts do
+    twin = copy.deepcopy(pred)
+    twin["quotes"] = [quote, dict(quote), twin["quotes"][2]]
+    assert newsbench.evaluate([twin], gold=[gold], bootstrap=20).to_dict() == first.to_dict()
+    row = doc_stats(gold, pred)
+    assert preds == before and np.array_equal(doc_stats(gold, pred), row)
+
+
+# -- the unanchored list: only what is scored, once (review 8) ------------------------------------------------------
+def test_unanchored_lists_only_scored_spans():
+    text = "Ada flew to Paris on Monday"
+    gold = article("d0", text, [("m1", "Ada", "PERSON", "NAM", "e1"), ("m2", "Paris", "GPE", "NAM", "e2")],
+                   quotes=[("q1", "flew to Paris", "indirect", None, "m1")])
+    pred = {"id": "d0", "entities": {"mentions": [{"text": "Bo", "type": "PERSON"},
+                                                  {"text": "Bo", "type": "PERSON"},
+                                                  {"text": "Cy", "type": "PERSON", "level": "PRO"},
+                                                  {"text": "Tuesday", "type": "DATE"}]},
+            "quotes": [{"text": "never said", "kind": "direct"}]}
+
+    def listed(**options):
+        r = newsbench.evaluate([pred], gold=[gold], bootstrap=0, **options)
+        return [u["path"] for u in r.unanchored]
+
+    assert listed(tasks=["entities"]) == ["$.entities.mentions[0]", "$.entities.mentions[3]"]
+    assert listed(tasks=["entities"], label_map="conll") == ["$.entities.mentions[0]"]      # DATE is not scored
+    assert listed(tasks=["entities"], levels="NAM,PRO") == ["$.entities.mentions[0]", "$.entities.mentions[2]",
+                                                            "$.entities.mentions[3]"]
+    assert listed(tasks=["quotes"]) == ["$.quotes[0]"]
+    assert listed() == ["$.entities.mentions[0]", "$.entities.mentions[3]", "$.quotes[0]"]
+    r = newsbench.evaluate([pred], gold=[gold], tasks=["entities"], bootstrap=0)
+    assert r.tasks["entities"].counts["strict"]["spurious"] == 2             # Bo (once) and Tuesday
+    spurious = [i["pred"] for i in r.error_items() if i["error"] == "spurious"]
+    assert {"start": None, "end": None, "text": "Bo", "type": "PERSON"} in spurious
+    assert all(p["start"] is None or p["start"] >= 0 for p in spurious)
+
+
+# -- the paired bootstrap is a calibrated test (review 4) ----------------------------------------------------------
+def _null_pair(rng, n_docs: int):
+    """Entity statistics of two systems drawn from one distribution, on the same gold documents."""
+    metric = EntityMetric(TYPES)
+    gold = rng.poisson(5, size=n_docs) + 1
+    out = []
+    for _ in range(2):
+        stats = np.zeros((n_docs, len(metric.columns)), dtype=np.int64)
+        correct = rng.binomial(gold, 0.7)
+        stats[:, 0] = correct                                  # same span, same type
+        stats[:, 4] = gold - correct                           # missed
+        stats[:, 5] = rng.poisson(1.5, size=n_docs)            # spurious
+        out.append(stats)
+    return metric, out
+
+
+def test_paired_bootstrap_rejects_at_its_nominal_rate_under_the_null():
+    runs, rejected = 400, 0
+    for run in range(runs):
+        metric, (a, b) = _null_pair(np.random.default_rng(run), 60)
+        rejected += paired_bootstrap(metric, a, b, 200, run, keys=["strict.micro.f1"])["strict.micro.f1"] <= 0.05
+    assert 0.02 <= rejected / runs <= 0.09
+
+
+def test_paired_bootstrap_finds_a_real_difference_and_refuses_zero_resamples():
+    metric, (a, b) = _null_pair(np.random.default_rng(5), 40)
+    better = b.copy()
+    better[:, 0] += better[:, 4]            # B finds every gold span
+    better[:, 4] = 0
+    assert paired_bootstrap(metric, a, better, 300, 1, keys=["strict.micro.f1"])["strict.micro.f1"] < 0.01
+    with pytest.raises(ValueError, match="at least 1"):
+        paired_bootstrap(metric, a, b, 0)
+    with pytest.raises(ValueError, match="at least 1"):
+        approximate_randomization(metric, a, b, 0)
+
+
+# -- intervals: the same numbers as scoring resampled article lists from scratch (review 10) ------------------------
+def test_bootstrap_intervals_equal_rescoring_resampled_article_lists():
+    rng = random.Random(8)
+    docs = []
+    for _ in range(7):
+        g = [(i * 10, i * 10 + 4, rng.choice(TYPES)) for i in range(rng.randint(0, 5))]
+        p = [(s + rng.choice((0, 0, 1)), e, t if rng.random() < 0.7 else rng.choice(TYPES)) for s, e, t in g
+             if rng.random() < 0.8] + [(55, 58, rng.choice(TYPES))] * rng.randint(0, 1)
+        docs.append(("w" * 60, g, p))
+    gold = [_gold(f"d{i}", *d[:2]) for i, d in enumerate(docs)]
+    pred = [_pred(f"d{i}", d[0], d[2]) for i, d in enumerate(docs)]
+    n, seed = 40, 21
+    report = newsbench.evaluate(pred, gold=gold, tasks=["entities"], bootstrap=n, seed=seed).tasks["entities"]
+    # the resamples evaluate() draws: n rows of len(docs) article indices, from a generator seeded with `seed`
+    draws = np.random.default_rng(seed).integers(0, len(docs), size=(n, len(docs)), dtype=np.int32)
+    rescored = []
+    for k, row in enumerate(draws):
+        g = [{**gold[i], "id": f"r{k}-{j}"} for j, i in enumerate(row)]
+        p = [{**pred[i], "id": f"r{k}-{j}"} for j, i in enumerate(row)]
+        rescored.append(newsbench.evaluate(p, gold=g, tasks=["entities"], bootstrap=0).tasks["entities"].scores)
+    for key in ("strict.micro.f1", "exact.micro.p", "partial.micro.r", "type.macro.f1", "strict.PERSON.f1"):
+        values = [s[key] for s in rescored if s[key] is not None]
+        assert report.intervals[key] == pytest.approx(tuple(np.percentile(values, [2.5, 97.5]))), key

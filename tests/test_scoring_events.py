@@ -87,3 +87,71 @@ def test_doc_stats_row():
     rec = seed_article()
     row = doc_stats(rec, as_prediction(rec), EventOptions(argument_coref=True))
     assert EventMetric().corpus_score(row[None, :])["Arg-C+.f1"] == 1.0
+
+
+def test_text_only_triggers_that_differ_in_type_do_not_depend_on_order():
+    # "met" occurs once: both typed guesses take it, whichever comes first (review 7)
+    events = [{"trigger": {"text": "met"}, "type": "Conflict:Attack",
+               "arguments": [{"role": "Attacker", "text": "Munir"}]},
+              {"trigger": {"text": "met"}, "type": "Contact:Meet",
+               "arguments": [{"role": "Entity", "text": "Asim Munir"}, {"role": "Place", "text": "Rawalpindi"}]},
+              {"trigger": {"text": "meet"}, "type": "Contact:Meet",
+               "arguments": [{"role": "Place", "text": "Rawalpindi"}]},
+              {"trigger": {"text": "said"}, "type": "Contact:Meet"}]
+    base = events_scores(events)
+    assert base["Trig-C.p"] == 0.5 and base["Trig-C.r"] == pytest.approx(2 / 3)
+    for seed in range(8):
+        assert events_scores(random.Random(seed).sample(events, len(events))) == base
+
+
+def test_identical_text_only_events_count_once():
+    ev = {"trigger": {"text": "talks"}, "type": "Contact:Meet", "arguments": []}
+    gold = seed_article()
+    report = newsbench.evaluate([{"id": gold["id"], "events": [ev, dict(ev), {"trigger": {"text": "zap"},
+                                                                             "type": "Contact:Meet"}] * 2}],
+                                gold=[gold], tasks=["events"], bootstrap=0)
+    assert report.tasks["events"].counts["trig.pred"] == 2
+    s, e = at(SEED_TEXT, "talks")
+    assert report.duplicates == [
+        {"id": gold["id"], "layer": "events", "start": s, "end": e, "label": "Contact:Meet", "copies": 4},
+        {"id": gold["id"], "layer": "events", "start": None, "end": None, "label": "Contact:Meet", "copies": 2,
+         "text": "zap"}]
+    assert [u["path"] for u in report.unanchored] == ["$.events[2].trigger"]
+
+
+def _walk(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _walk(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _walk(v)
+    else:
+        yield value
+
+
+def test_error_items_carry_spans_not_internal_keys():
+    # review 8: no ("span", s, e) tuples, no "unanchored" markers, no made-up negative offsets
+    events, mentions = worked_example()
+    events = events + [{"trigger": {"text": "zap"}, "type": "Contact:Meet",
+                        "arguments": [{"role": "Entity", "text": "nobody here"}]}]
+    gold = seed_article()
+    for coref in (False, True):
+        report = newsbench.evaluate([{"id": gold["id"], "events": events, "entities": {"mentions": mentions}}],
+                                    gold=[gold], tasks=["events"], argument_coref=coref, bootstrap=0)
+        items = report.error_items()
+        assert items
+        for item in items:
+            for side in ("gold", "pred"):
+                if item[side] and "argument" in item[side]:
+                    assert isinstance(item[side]["trigger"], dict) and isinstance(item[side]["argument"], dict)
+            values = list(_walk(item))
+            assert "unanchored" not in values and "span" not in values
+            assert not any(isinstance(v, int) and not isinstance(v, bool) and v < 0 for v in values)
+        zap = next(i for i in items if i["error"] == "spurious" and i["pred"]["text"] == "zap")
+        assert zap["pred"] == {"start": None, "end": None, "text": "zap", "type": "Contact:Meet"}
+        arg = next(i for i in items if i["error"] == "spurious argument" and i["pred"]["trigger"]["text"] == "zap")
+        assert arg["pred"]["argument"] == {"start": None, "end": None, "text": "nobody here"}
+        s, e = at(SEED_TEXT, "Army chiefs")
+        missed = [i["gold"]["argument"] for i in items if i["error"] == "missed argument"]
+        assert ({"entity": "e-chiefs"} if coref else {"start": s, "end": e, "text": "Army chiefs"}) not in missed

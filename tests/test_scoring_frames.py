@@ -83,3 +83,50 @@ def test_doc_stats_row():
     rec = seed_article()
     row = doc_stats(rec, as_prediction(rec))
     assert FrameMetric().corpus_score(row[None, :])["labels.macro.f1"] == 1.0
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(frame_docs())
+def test_frames_agree_with_scikit_learn_defaults(docs):
+    """The same numbers as scikit-learn called with its defaults (review 10): labels binarized from the
+    data, average="macro" over them, zero_division left at "warn" -- no options chosen to fit ours."""
+    import warnings
+
+    from sklearn.exceptions import UndefinedMetricWarning
+
+    ours = evaluate_frames(docs)
+    gold_sets = [g for _, g, _ in docs]
+    pred_sets = [sorted(p[1]) if p else [] for _, _, p in docs]
+    mlb = MultiLabelBinarizer().fit(gold_sets + pred_sets)
+    y_true, y_pred = mlb.transform(gold_sets), mlb.transform(pred_sets)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        if len(mlb.classes_) == 1:
+            # one column is a binary problem to scikit-learn; its default average="binary" scores the label
+            y_true, y_pred = y_true.ravel(), y_pred.ravel()
+            micro = precision_recall_fscore_support(y_true, y_pred, average="binary")[:3]
+            macro_f1 = f1_score(y_true, y_pred)
+            per_label = tuple([v] for v in micro)
+        else:
+            micro = precision_recall_fscore_support(y_true, y_pred, average="micro")[:3]
+            macro_f1 = f1_score(y_true, y_pred, average="macro")
+            per_label = precision_recall_fscore_support(y_true, y_pred)[:3]
+    assert ours["primary.accuracy"] == pytest.approx(
+        accuracy_score([p for p, _, _ in docs], [(p[0] or "none") if p else "none" for _, _, p in docs]))
+    assert (ours["labels.micro.p"], ours["labels.micro.r"], ours["labels.micro.f1"]) == pytest.approx(micro)
+    assert ours["labels.macro.f1"] == pytest.approx(macro_f1)
+    for i, frame in enumerate(mlb.classes_):
+        assert (ours[f"{frame}.p"], ours[f"{frame}.r"], ours[f"{frame}.f1"]) == \
+            pytest.approx(tuple(v[i] for v in per_label)), frame
+    for frame in set(FRAMES) - set(mlb.classes_):      # absent on both sides: 0, as scikit-learn's zero_division
+        assert (ours[f"{frame}.p"], ours[f"{frame}.r"], ours[f"{frame}.f1"]) == (0.0, 0.0, 0.0)
+
+
+def test_frames_without_gold_frames_are_undefined():
+    rec = seed_article()
+    pred = as_prediction(rec)
+    rec["frames"] = None          # frames are scored over the articles whose gold has them: none here
+    report = newsbench.evaluate([pred], gold=[rec], tasks=["frames"], bootstrap=20)
+    t = report.tasks["frames"]
+    assert all(t.scores[k] is None for k in t.headline) and all(t.intervals[k] is None for k in t.headline)
+    assert any(w.startswith("frames: 5 number(s) n/a") for w in report.warnings)

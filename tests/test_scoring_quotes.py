@@ -121,3 +121,85 @@ def test_doc_stats_row():
     rec = seed_article()
     row = doc_stats(rec, as_prediction(rec))
     assert QuoteMetric().corpus_score(row[None, :])["e2e.exact.f1"] == 1.0
+
+
+# -- speaker credit: a gold mention's span decides by its cluster; a name by the NAM texts (review 1) --------------
+LEE_TEXT = 'Ann Lee met Bo Lee. Lee said "we agree", the minister added. Later Lee left and she smiled.'
+
+
+def lee_article() -> dict:
+    """Two clusters that share the name "Lee": Bo Lee's third "Lee" and Ann Lee's fourth; Ann said the quote."""
+    from .scoring_fixtures import article
+
+    mentions = [("m1", "Ann Lee", "PERSON", "NAM", "e-ann"), ("m2", "Bo Lee", "PERSON", "NAM", "e-bo"),
+                ("m3", "Lee", "PERSON", "NAM", "e-bo", 3), ("m4", "the minister", "PERSON", "NOM", "e-ann"),
+                ("m5", "Lee", "PERSON", "NAM", "e-ann", 4), ("m6", "she", "PERSON", "PRO", "e-ann")]
+    return article("t-lee", LEE_TEXT, mentions, quotes=[("q1", "we agree", "direct", "said", "m1")])
+
+
+def lee_speaker(speaker, mentions=()) -> float:
+    s, e = at(LEE_TEXT, "we agree")
+    pred = {"id": "t-lee", "quotes": [{"start": s, "end": e, "text": "we agree", "speaker": speaker}]}
+    if mentions:
+        pred["entities"] = {"mentions": list(mentions)}
+    t = newsbench.evaluate([pred], gold=[lee_article()], tasks=["quotes"], bootstrap=0).tasks["quotes"]
+    return t.counts["speaker.tp"]
+
+
+def lee_mention(text: str, occurrence: int = 1) -> dict:
+    s, e = at(LEE_TEXT, text, occurrence)
+    return {"id": "p1", "start": s, "end": e, "text": text, "type": "PERSON"}
+
+
+def test_a_speaker_span_that_is_a_gold_mention_is_judged_by_that_mention_only():
+    # Bo Lee's "Lee": the text is also a NAM mention of Ann Lee's cluster, but the span says Bo
+    assert lee_speaker("p1", [lee_mention("Lee", 3)]) == 0
+    assert lee_speaker("p1", [lee_mention("Lee", 4)]) == 1          # Ann Lee's own "Lee"
+    assert lee_speaker("p1", [lee_mention("she")]) == 1             # a pronoun mention of Ann's cluster, by span
+    assert lee_speaker("p1", [{"id": "p1", "text": "Ann Lee", "type": "PERSON"}]) == 1   # anchored: a gold span
+
+
+def test_a_text_speaker_is_compared_with_the_name_and_nam_mentions_only():
+    assert lee_speaker({"text": "lee"}) == 1                 # a NAM mention text of Ann Lee's cluster
+    assert lee_speaker({"text": "ANN  Lee"}) == 1            # the cluster's name
+    assert lee_speaker({"text": "she"}) == 0                 # a pronoun of the cluster is no name
+    assert lee_speaker({"text": "the minister"}) == 0        # nor is a nominal
+    # a mention whose span is no gold mention is judged by its text, like a text speaker
+    assert lee_speaker("p1", [lee_mention("Later Lee")]) == 0
+    assert lee_speaker("p1", [lee_mention("Lee", 1)]) == 1     # the "Lee" inside "Ann Lee": no gold span
+
+
+# -- text-only quotes: order, labels and duplicates (review 7) ---------------------------------------------------
+def test_text_only_quotes_that_differ_in_kind_do_not_depend_on_order():
+    text = 'Ada said "we will win" twice: "we will win".'
+    from .scoring_fixtures import article
+
+    gold = article("t-win", text, [("m1", "Ada", "PERSON", "NAM", "e1")],
+                   quotes=[("q1", (10, 21), "direct", "said", "m1"), ("q2", (31, 42), "indirect", None, "m1")])
+    quotes = [{"text": "we will win", "kind": "indirect", "speaker": {"text": "Ada"}},
+              {"text": "we will win", "kind": "direct", "speaker": {"text": "Ada"}},
+              {"text": "we will win", "kind": "mixed"}, {"text": "twice"}]
+    results = set()
+    for seed in range(8):
+        shuffled = random.Random(seed).sample(quotes, len(quotes))
+        t = newsbench.evaluate([{"id": "t-win", "quotes": shuffled}], gold=[gold], bootstrap=0).tasks["quotes"]
+        results.add(tuple(sorted(t.scores.items())))
+    assert len(results) == 1
+
+
+def test_identical_text_only_quotes_count_once_and_are_reported():
+    gold = seed_article()
+    q = {"text": "the talks covered training", "kind": "indirect"}
+    report = newsbench.evaluate([{"id": gold["id"], "quotes": [q, dict(q), {"text": "not in it", "kind": "direct"},
+                                                               {"text": "not in it", "kind": "direct"}]}],
+                                gold=[gold], tasks=["quotes"], bootstrap=0)
+    c = report.tasks["quotes"].counts
+    assert (c["pred"], c["exact"]) == (2, 1)          # one anchored, one unanchored: each counted once
+    s, e = at(SEED_TEXT, "the talks covered training")
+    assert report.duplicates == [
+        {"id": gold["id"], "layer": "quotes", "start": s, "end": e, "label": "indirect", "copies": 2},
+        {"id": gold["id"], "layer": "quotes", "start": None, "end": None, "label": "direct", "copies": 2,
+         "text": "not in it"}]
+    assert [(u["path"], u["text"]) for u in report.unanchored] == [("$.quotes[2]", "not in it")]
+    spurious = [i for i in report.error_items() if i["error"] == "spurious"]
+    assert [i["pred"] for i in spurious] == [{"start": None, "end": None, "text": "not in it", "kind": "direct"}]

@@ -3,6 +3,15 @@ from __future__ import annotations
 
 TASKS = ("entities", "quotes", "events", "frames")
 
+#: Longest repr of an offending value that a problem message repeats.
+CLIP = 80
+
+
+def clip(value, limit: int = CLIP) -> str:
+    """repr(value), cut to about `limit` characters: a message never repeats a huge value whole."""
+    r = repr(value)
+    return r if len(r) <= limit else f"{r[:limit - 1]}…"
+
 
 def make_task(name: str, entity_options=None, event_options=None):
     """A fresh collector for one task."""

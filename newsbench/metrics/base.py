@@ -9,13 +9,24 @@ Everything else is arithmetic on sums of rows, so it costs no re-scoring:
 - approximate randomization swaps whole documents between two systems: ``A + M @ (B - A)``.
 
 ``Metric.score`` therefore works on any leading shape: ``(k,)`` gives floats, ``(n, k)`` gives
-arrays of ``n`` scores. Undefined ratios (0/0) are 0, as scikit-learn's ``zero_division=0``.
+arrays of ``n`` scores (NaN where undefined); ``corpus_score`` gives floats, None where undefined.
+
+Undefined numbers: a number with nothing to count on either side -- no gold and no predicted
+items -- is NaN in ``score`` and reported as n/a, so that an empty layer scored against itself is
+not reported as a perfect, or a zero, score; an interval leaves out the resamples on which its
+number is undefined. The one exception is the corpus value of a per-label number (one type, kind
+or frame absent from both sides): it is 0, as nervaluate and scikit-learn's ``zero_division=0``
+report it (``Metric.per_label``), and has no interval. Other 0/0 ratios (a precision with gold
+but no predictions) are 0.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Iterator, Optional, Sequence
 
 import numpy as np
+
+from . import clip
 
 #: Resamples processed per matrix product (bounds memory at chunk x documents floats).
 CHUNK = 100
@@ -28,23 +39,39 @@ def ratio(num, den):
     return np.divide(num, den, out=np.zeros(np.broadcast(num, den).shape), where=den != 0)
 
 
+def undefined_where(values, empty):
+    """`values` with NaN (undefined, reported as n/a) where `empty` is true."""
+    return np.where(empty, np.nan, values)
+
+
+def rate(num, den):
+    """num / den elementwise, NaN (undefined) where den is 0: an accuracy over nothing."""
+    return undefined_where(ratio(num, den), np.asarray(den) == 0)
+
+
 def prf(correct, predicted, gold):
-    """(precision, recall, F1) from a count of correct items and the two denominators (spaCy's PRFScore)."""
+    """(precision, recall, F1) from a count of correct items and the two denominators (spaCy's PRFScore).
+
+    0/0 gives 0 (scikit-learn's zero_division=0): the convention for per-label numbers.
+    """
     p = ratio(correct, predicted)
     r = ratio(correct, gold)
     return p, r, ratio(2 * p * r, p + r)
 
 
 def macro(values, present):
-    """Mean of `values` over the last axis, counting only labels where `present` is true (0 if none)."""
+    """Mean of `values` over the last axis, counting only labels where `present` is true (NaN if none is)."""
     present = np.asarray(present, dtype=bool)
-    return ratio(np.where(present, values, 0.0).sum(-1), present.sum(-1))
+    n = present.sum(-1)
+    return undefined_where(ratio(np.where(present, values, 0.0).sum(-1), n), n == 0)
 
 
 def add_prf(out: dict, prefix: str, correct, predicted, gold) -> None:
-    """Put `prefix`.p/.r/.f1 into `out`."""
+    """Put `prefix`.p/.r/.f1 into `out`: all three undefined (NaN) when there is nothing on either
+    side (`predicted` and `gold` both 0)."""
     p, r, f = prf(correct, predicted, gold)
-    out[f"{prefix}.p"], out[f"{prefix}.r"], out[f"{prefix}.f1"] = p, r, f
+    empty = (np.asarray(predicted) == 0) & (np.asarray(gold) == 0)
+    out[f"{prefix}.p"], out[f"{prefix}.r"], out[f"{prefix}.f1"] = (undefined_where(v, empty) for v in (p, r, f))
 
 
 class Metric:
@@ -61,6 +88,10 @@ class Metric:
     def col(self, stats: np.ndarray, name: str) -> np.ndarray:
         return stats[..., self.columns.index(name)]
 
+    def per_label(self, key: str) -> bool:
+        """Whether `key` is the number of one label (type, kind, frame): 0, not n/a, when the label is absent."""
+        return False
+
     def score(self, stats: np.ndarray) -> dict[str, np.ndarray]:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -72,8 +103,16 @@ class Metric:
         """((row title, column titles...), [(label, [score key or count, ...])]) for the per-type table."""
         return (), ()
 
-    def corpus_score(self, doc_stats: np.ndarray) -> dict[str, float]:
-        return {k: float(v) for k, v in self.score(np.asarray(doc_stats, dtype=np.float64).sum(0)).items()}
+    def corpus_score(self, doc_stats: np.ndarray) -> dict[str, Optional[float]]:
+        """The numbers of the summed rows, as floats; an undefined one is None (n/a), or 0.0 for a label's."""
+        out = {k: _float(v) for k, v in self.score(np.asarray(doc_stats, dtype=np.float64).sum(0)).items()}
+        return {k: 0.0 if v is None and self.per_label(k) else v for k, v in out.items()}
+
+
+def _float(v) -> Optional[float]:
+    """A float, or None for an undefined (NaN) number."""
+    v = float(v)
+    return None if v != v else v
 
 
 def resampled_sums(doc_stats: np.ndarray, n: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
@@ -101,36 +140,58 @@ def _paired_resampled_sums(a: np.ndarray, b: np.ndarray, n: int, rng) -> Iterato
 
 
 def bootstrap_intervals(metric: Metric, doc_stats: np.ndarray, n: int = 1000, seed: Optional[int] = 12345,
-                        level: float = 0.95) -> dict[str, tuple[float, float]]:
-    """Percentile bootstrap interval of every number `metric.score` returns, resampling documents."""
+                        level: float = 0.95) -> dict[str, Optional[tuple[float, float]]]:
+    """Percentile bootstrap interval of every number `metric.score` returns, resampling documents.
+
+    A number undefined on the whole corpus has no interval (None); resamples on which a defined
+    number is undefined (none of its items drawn) are left out of its percentiles.
+    """
     if n <= 0 or len(doc_stats) == 0:
         return {}
     rng = np.random.default_rng(seed)
     samples = metric.score(np.concatenate(list(resampled_sums(doc_stats, n, rng))))
+    point = metric.score(np.asarray(doc_stats, dtype=np.float64).sum(0))
     tail = (1 - level) / 2 * 100
     keys = list(samples)
-    bounds = np.percentile(np.stack([np.broadcast_to(samples[k], (n,)) for k in keys]), [tail, 100 - tail], axis=1)
-    return {k: (float(lo), float(hi)) for k, lo, hi in zip(keys, bounds[0], bounds[1])}
+    stacked = np.stack([np.broadcast_to(samples[k], (n,)) for k in keys])
+    with warnings.catch_warnings():      # an all-NaN row is a number undefined everywhere: None below
+        warnings.simplefilter("ignore", RuntimeWarning)
+        bounds = np.nanpercentile(stacked, [tail, 100 - tail], axis=1)
+    return {k: None if np.isnan(point[k]) or np.isnan(lo) else (float(lo), float(hi))
+            for k, lo, hi in zip(keys, bounds[0], bounds[1])}
 
 
 def _p_value(null_stats: np.ndarray, observed: np.ndarray) -> np.ndarray:
-    """(count of null statistics at least as extreme + 1) / (trials + 1), per number."""
-    return (np.sum(null_stats >= observed - 1e-12, axis=0) + 1) / (len(null_stats) + 1)
+    """(count of null statistics at least as extreme + 1) / (trials + 1), per number.
+
+    Undefined (NaN) null statistics are left out; the p-value of an undefined observation is NaN.
+    """
+    valid = ~np.isnan(null_stats)
+    hits = np.sum(valid & (null_stats >= observed - 1e-12), axis=0)
+    return undefined_where((hits + 1) / (valid.sum(0) + 1), np.isnan(observed))
 
 
 def paired_bootstrap(metric: Metric, a: np.ndarray, b: np.ndarray, n: int = 1000, seed: Optional[int] = 12345,
                      keys: Optional[Sequence[str]] = None) -> dict[str, float]:
-    """Two-sided paired bootstrap p-values (Koehn 2004, shifted to the null as sacrebleu's paired_bs).
+    """Two-sided paired bootstrap p-values (Koehn 2004), with the null centred on the signed differences.
 
-    Both systems are scored on the same resamples; the resampled |B - A| differences, centred on
-    their mean, are the null distribution of the observed |B - A|.
+    Both systems are scored on the same resamples of documents, giving resampled signed differences
+    d* = B - A. Their spread around their own mean is the null distribution: p is the share of
+    |d* - mean(d*)| at least as large as the observed |B - A|. (sacrebleu's paired_bs centres |d*|
+    instead, which mixes the spread with the effect and is not a calibrated test.)
     """
+    if n < 1:
+        raise ValueError(f"the paired bootstrap needs at least 1 resample (got {n})")
     keys = list(keys or metric.headline)
-    observed = _abs_diff(metric, a.sum(0), b.sum(0), keys)
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    observed = _diff(metric, a.sum(0), b.sum(0), keys)
     rng = np.random.default_rng(seed)
-    diffs = np.concatenate([_abs_diff(metric, sa, sb, keys) for sa, sb in _paired_resampled_sums(a, b, n, rng)])
-    p = _p_value(diffs - diffs.mean(0), observed)
-    return dict(zip(keys, map(float, p)))
+    diffs = np.concatenate([_diff(metric, sa, sb, keys) for sa, sb in _paired_resampled_sums(a, b, n, rng)])
+    with warnings.catch_warnings():      # a number undefined on every resample: its p-value is NaN anyway
+        warnings.simplefilter("ignore", RuntimeWarning)
+        centre = np.nanmean(diffs, axis=0)
+    p = _p_value(np.abs(diffs - centre), np.abs(observed))
+    return dict(zip(keys, map(_float, p)))
 
 
 def approximate_randomization(metric: Metric, a: np.ndarray, b: np.ndarray, trials: int = 10000,
@@ -139,6 +200,8 @@ def approximate_randomization(metric: Metric, a: np.ndarray, b: np.ndarray, tria
 
     Each trial swaps every document's statistics between the systems with probability 1/2.
     """
+    if trials < 1:
+        raise ValueError(f"approximate randomization needs at least 1 trial (got {trials})")
     keys = list(keys or metric.headline)
     a = np.asarray(a, np.float64)
     b = np.asarray(b, np.float64)
@@ -150,12 +213,17 @@ def approximate_randomization(metric: Metric, a: np.ndarray, b: np.ndarray, tria
         swaps = rng.integers(0, 2, size=(min(CHUNK, trials - lo), len(a))).astype(np.float64) @ delta
         out.append(_abs_diff(metric, sum_a + swaps, sum_b - swaps, keys))
     p = _p_value(np.concatenate(out), observed)
-    return dict(zip(keys, map(float, p)))
+    return dict(zip(keys, map(_float, p)))
+
+
+def _diff(metric: Metric, sums_a: np.ndarray, sums_b: np.ndarray, keys: Sequence[str]) -> np.ndarray:
+    """Signed differences B - A of the numbers `keys`, over the last axis."""
+    sa, sb = metric.score(sums_a), metric.score(sums_b)
+    return np.stack([np.asarray(sb[k]) - np.asarray(sa[k]) for k in keys], axis=-1)
 
 
 def _abs_diff(metric: Metric, sums_a: np.ndarray, sums_b: np.ndarray, keys: Sequence[str]) -> np.ndarray:
-    sa, sb = metric.score(sums_a), metric.score(sums_b)
-    return np.stack([np.abs(np.asarray(sb[k]) - np.asarray(sa[k])) for k in keys], axis=-1)
+    return np.abs(_diff(metric, sums_a, sums_b, keys))
 
 
 # -- tasks ----------------------------------------------------------------------------------------
@@ -167,9 +235,55 @@ class GoldProblem(ValueError):
         super().__init__(reason)
 
 
-def duplicate_note(doc: int, layer: str, start, end, label: str, copies: int) -> dict:
-    """How the report lists a prediction that was given more than once (and counted once)."""
-    return {"doc": int(doc), "layer": layer, "start": start, "end": end, "label": label, "copies": int(copies)}
+class GoldProblems(ValueError):
+    """Every (JSON path, reason) that makes one gold record unusable for a task (all of them, not the first)."""
+
+    def __init__(self, found: list):
+        self.found = list(found)
+        super().__init__("; ".join(f"{p}: {r}" for p, r in self.found))
+
+
+def span_problems(obj, path: str, text: str, check_text: bool = True) -> list[tuple[str, str]]:
+    """(path, reason) for a gold span object whose offsets cannot be scored against `text`.
+
+    Offsets must be integers with 0 <= start < end <= len(text); the reason sits at the offending
+    field (`.start` for a negative start, `.end` for an end past the text or not after the start).
+    """
+    if type(obj) is not dict:
+        return [(path, "not a span object")]
+    s, e = obj.get("start"), obj.get("end")
+    bad = [k for k, v in (("start", s), ("end", e)) if type(v) is not int]
+    if bad:
+        return [(f"{path}.{k}", f"offset must be an integer, not {clip(obj.get(k))}") for k in bad]
+    n = len(text)
+    where = None if 0 <= s < e <= n else "start" if s < 0 else "end"
+    if where:
+        return [(f"{path}.{where}", f"offsets [{s}, {e}) out of range for a text of {n} characters")]
+    if check_text and "text" in obj and obj["text"] != text[s:e]:
+        return [(f"{path}.text", f"span text {clip(obj['text'])} != text[{s}:{e}] {clip(text[s:e])}")]
+    return []
+
+
+def layer_items(rec: dict, layer: str, what: str) -> tuple[list, list]:
+    """(path, object) for every item of a gold layer that is an object, and a problem for each other one."""
+    items = rec[layer]
+    if type(items) is not list:
+        return [], [(f"$.{layer}", "must be an array")]
+    good, found = [], []
+    for i, obj in enumerate(items):
+        (good if type(obj) is dict else found).append((f"$.{layer}[{i}]", obj))
+    return good, [(path, f"not {what} object") for path, _ in found]
+
+
+def duplicate_note(doc: int, layer: str, start, end, label: str, copies: int, text: Optional[str] = None) -> dict:
+    """How the report lists a prediction that was given more than once (and counted once).
+
+    An unanchored text-only span has no offsets: start and end are None and its text is given.
+    """
+    note = {"doc": int(doc), "layer": layer, "start": start, "end": end, "label": label, "copies": int(copies)}
+    if start is None:
+        note["text"] = text
+    return note
 
 
 class TaskResult:
@@ -201,6 +315,14 @@ class Task:
     def add_pred(self, doc: int, pred) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def gold_problems(self, n_docs: int) -> list[tuple[int, str, str]]:
+        """(document, JSON path, reason) for every gold item the task cannot score, once all gold is read.
+
+        Checks that are cheaper in bulk than record by record (entity offsets) go here; the rest
+        raise `GoldProblems` from `add_gold`.
+        """
+        return []
+
     def finish(self, n_docs: int) -> TaskResult:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -210,6 +332,9 @@ class Task:
 
         rec = gold if isinstance(gold, dict) else gold.to_dict()
         self.add_gold(0, rec)
+        found = self.gold_problems(1)
+        if found:
+            raise GoldProblems([(path, reason) for _, path, reason in found])
         if isinstance(pred, dict):
             pred = parse_prediction(pred, rec["text"])
         if pred is not None:

@@ -31,7 +31,8 @@ import numpy as np
 
 from ..labels import ENTITY_TYPES, MENTION_LEVELS
 from .alignment import Spans, align, dedupe, identical_pairs, per_doc
-from .base import GoldProblem, Metric, Task, TaskResult, add_prf, duplicate_note, macro, prf
+from .base import (GoldProblems, Metric, Task, TaskResult, add_prf, clip, duplicate_note, macro, prf,
+                   undefined_where)
 
 SCHEMES = ("strict", "exact", "partial", "type")
 
@@ -64,6 +65,7 @@ _OUTCOME = {  # scheme -> kind -> "correct" | "incorrect" | "partial"
 }
 _ERROR_KIND = {1: "type", 2: "boundary", 3: "boundary+type"}
 _GOLD_FIELDS = itemgetter("start", "end", "type", "level")
+_ALL_LEVELS = frozenset(MENTION_LEVELS)
 
 
 @dataclass(frozen=True)
@@ -141,9 +143,13 @@ class EntityMetric(Metric):
             p, r, f = prf(o["correct"] + 0.5 * o["partial"], t_aligned + t_spurious, t_aligned + t_missed)
             out[f"{s}.macro.p"], out[f"{s}.macro.r"], out[f"{s}.macro.f1"] = macro(p, present), macro(r, present), \
                 macro(f, present)
+            p, r, f = (undefined_where(v, ~present) for v in (p, r, f))
             for i, t in enumerate(self.types):
                 out[f"{s}.{t}.p"], out[f"{s}.{t}.r"], out[f"{s}.{t}.f1"] = p[..., i], r[..., i], f[..., i]
         return out
+
+    def per_label(self, key: str) -> bool:
+        return key.split(".")[1] not in ("micro", "macro")
 
     def counts(self, sums) -> dict:
         """nervaluate's counts per scheme (COR, INC, PAR, MIS, SPU, ACT, POS) and per-type support."""
@@ -179,6 +185,9 @@ class EntityTask(Task):
         self._gold = ([], array("q"), array("q"), array("q"))
         self._pred = ([], array("q"), array("q"), array("q"))
         self._text_len: dict[int, int] = {}
+        self._kept: dict[int, list] = {}       # doc -> indices of the gold mentions kept, when levels drop some
+        self._lost: dict[int, dict] = {}       # doc -> unanchored text -> its stand-in start (negative)
+        self._unanchored: list[dict] = []      # the unanchored predictions scored, each once
 
     def add_gold(self, doc: int, rec: dict) -> None:
         ms = rec["entities"]["mentions"]
@@ -187,34 +196,90 @@ class EntityTask(Task):
             return
         starts, ends, types, levels = zip(*map(_GOLD_FIELDS, ms))
         if not self._levels.issuperset(levels):
+            if not _ALL_LEVELS.issuperset(levels):    # not silently left out: a level that does not exist
+                raise GoldProblems([(f"$.entities.mentions[{i}].level", f"unknown mention level {clip(lv)} "
+                                                                         f"(allowed: {', '.join(MENTION_LEVELS)})")
+                                    for i, lv in enumerate(levels) if lv not in _ALL_LEVELS])
             keep = [level in self._levels for level in levels]
+            self._kept[doc] = [i for i, k in enumerate(keep) if k]
             starts, ends, types = ([x for x, k in zip(col, keep) if k] for col in (starts, ends, types))
         self._extend(self._gold, doc, starts, ends, map(self._gold_code.__getitem__, types))
+
+    def gold_problems(self, n_docs: int) -> list[tuple[int, str, str]]:
+        """Every scored gold mention whose offsets are out of range, checked in bulk, with its exact path."""
+        docs, starts, ends, _ = self._gold
+        if not len(starts):
+            return []
+        start, end = np.frombuffer(starts, dtype=np.int64), np.frombuffer(ends, dtype=np.int64)
+        counts = np.array([n for _, n in docs], dtype=np.int64)
+        doc = np.repeat(np.array([d for d, _ in docs], dtype=np.int64), counts)
+        lengths = np.zeros(n_docs, dtype=np.int64)
+        lengths[list(self._text_len)] = list(self._text_len.values())
+        bad = np.flatnonzero((start < 0) | (start >= end) | (end > lengths[doc]))
+        if not len(bad):
+            return []
+        within = np.arange(len(start)) - np.repeat(np.cumsum(counts) - counts, counts)   # index among the doc's kept
+        out = []
+        for i in bad.tolist():
+            d, j, s, e = int(doc[i]), int(within[i]), int(start[i]), int(end[i])
+            index = self._kept[d][j] if d in self._kept else j
+            field = "start" if s < 0 else "end"
+            out.append((d, f"$.entities.mentions[{index}].{field}",
+                        f"offsets [{s}, {e}) out of range for a text of {int(lengths[d])} characters"))
+        return out
 
     def add_pred(self, doc: int, pred) -> None:
         cols = pred.mentions
         if not cols:
             return
         starts, ends, types = cols.start, cols.end, cols.type
+        keep = None
         if cols.level is not None and not self._levels.issuperset(cols.level):
             keep = [level is None or level in self._levels for level in cols.level]
+        if None in starts:
+            starts, ends = self._stand_ins(doc, pred, keep)
+        if keep is not None:
             starts, ends, types = ([x for x, k in zip(col, keep) if k] for col in (starts, ends, types))
-        if None in starts:   # unanchored: positions of their own before the text, overlapping nothing
-            lost = range(1, starts.count(None) + 1)
-            fill = iter(lost)
-            starts = [-2 * next(fill) if s is None else s for s in starts]
-            fill = iter(lost)
-            ends = [-2 * next(fill) + 1 if e is None else e for e in ends]
         self._extend(self._pred, doc, starts, ends, map(self._pred_code.__getitem__, types))
+
+    def _stand_ins(self, doc: int, pred, keep) -> tuple[list, list]:
+        """Offsets for the unanchored mentions: a position of their own before the text, overlapping nothing.
+
+        Mentions with the same text share one position, so identical ones (same text and type) are
+        one prediction, counted once and reported as a duplicate. Each scored one is noted once.
+        """
+        cols = pred.mentions
+        starts, ends = list(cols.start), list(cols.end)
+        lost = self._lost.setdefault(doc, {})
+        noted = set()
+        for i, s in enumerate(cols.start):
+            if s is not None:
+                continue
+            text = cols.text[i]
+            if text not in lost:
+                lost[text] = -2 * (len(lost) + 1)
+            starts[i], ends[i] = lost[text], lost[text] + 1
+            code = self._pred_code.get(cols.type[i], -1)
+            if (keep is None or keep[i]) and code >= 0 and (text, code) not in noted:
+                noted.add((text, code))
+                self._unanchored.append({"id": pred.id, "line": pred.line, "path": f"$.entities.mentions[{i}]",
+                                         "text": text})
+        return starts, ends
 
     @staticmethod
     def _extend(columns: tuple, doc: int, starts, ends, codes) -> None:
-        """Append one document's spans (TypeError for non-integer offsets); dropped types (-1) go at `finish`."""
+        """Append one document's spans, all or nothing (TypeError for non-integer offsets, KeyError for
+        an unknown type); dropped types (-1) go at `finish`."""
         docs, all_starts, all_ends, all_codes = columns
-        all_starts.extend(starts)
-        all_ends.extend(ends)
-        all_codes.extend(codes)
-        docs.append((doc, len(starts)))
+        n = len(all_starts)
+        try:
+            all_starts.extend(starts)
+            all_ends.extend(ends)
+            all_codes.extend(codes)
+        except BaseException:       # keep the columns aligned: nothing of this document stays
+            del all_starts[n:], all_ends[n:], all_codes[n:]
+            raise
+        docs.append((doc, len(all_starts) - n))
 
     @staticmethod
     def _spans(columns: tuple) -> Spans:
@@ -227,21 +292,8 @@ class EntityTask(Task):
         return Spans.from_lists(doc, start, end, code) if keep.all() else \
             Spans.from_lists(doc[keep], start[keep], end[keep], code[keep])
 
-    def _gold_spans(self, n_docs: int) -> Spans:
-        spans = self._spans(self._gold)
-        if len(spans):
-            lengths = np.zeros(n_docs, dtype=np.int64)
-            lengths[list(self._text_len)] = list(self._text_len.values())
-            bad = np.flatnonzero((spans.start < 0) | (spans.start >= spans.end) | (spans.end > lengths[spans.doc]))
-            if len(bad):
-                i = bad[0]
-                raise GoldProblem(int(spans.doc[i]), "$.entities.mentions",
-                                  f"offsets [{spans.start[i]}, {spans.end[i]}) out of range for a text of "
-                                  f"{lengths[spans.doc[i]]} characters")
-        return spans
-
     def finish(self, n_docs: int) -> TaskResult:
-        gold, gold_copies = dedupe(self._gold_spans(n_docs))
+        gold, gold_copies = dedupe(self._spans(self._gold))
         pred, pred_copies = dedupe(self._spans(self._pred))
         n_types = len(self.options.types)
         identical = identical_pairs(gold, pred)
@@ -262,18 +314,30 @@ class EntityTask(Task):
             per_type(gold, by_type.unmatched_gold()), per_type(pred, by_type.unmatched_pred()),
         ], axis=1).astype(np.int64)
         notes = {"duplicates": self._copies_note(pred, pred_copies),
-                 "gold_duplicates": self._copies_note(gold, gold_copies)}
+                 "gold_duplicates": self._copies_note(gold, gold_copies),
+                 "unanchored": list(self._unanchored)}
         return TaskResult(stats, notes, lambda ids, texts: self._error_items(gold, pred, al, kind, ids, texts))
 
+    def _lost_text(self, doc: int, start: int) -> Optional[str]:
+        """The text of an unanchored mention, from its stand-in position."""
+        return next((t for t, s in self._lost.get(doc, {}).items() if s == start), None)
+
     def _copies_note(self, spans: Spans, copies: np.ndarray) -> list[dict]:
-        return [duplicate_note(spans.doc[i], "entities", int(spans.start[i]), int(spans.end[i]),
-                               self.options.types[spans.label[i]], copies[i]) for i in np.flatnonzero(copies > 1)]
+        out = []
+        for i in np.flatnonzero(copies > 1):
+            d, s, e = int(spans.doc[i]), int(spans.start[i]), int(spans.end[i])
+            label = self.options.types[spans.label[i]]
+            out.append(duplicate_note(d, "entities", s, e, label, copies[i]) if s >= 0 else
+                       duplicate_note(d, "entities", None, None, label, copies[i], self._lost_text(d, s)))
+        return out
 
     def _error_items(self, gold: Spans, pred: Spans, al, kind, ids, texts) -> list[dict]:
         types = self.options.types
 
         def span(spans: Spans, i) -> dict:
             d, s, e = int(spans.doc[i]), int(spans.start[i]), int(spans.end[i])
+            if s < 0:    # unanchored: no offsets, its text
+                return {"start": None, "end": None, "text": self._lost_text(d, s), "type": types[spans.label[i]]}
             return {"start": s, "end": e, "text": texts[d][s:e], "type": types[spans.label[i]]}
 
         items = [{"id": ids[gold.doc[g]], "error": _ERROR_KIND[k], "gold": span(gold, g), "pred": span(pred, p)}
@@ -281,7 +345,7 @@ class EntityTask(Task):
         items += [{"id": ids[gold.doc[g]], "error": "missed", "gold": span(gold, g), "pred": None}
                   for g in al.unmatched_gold()]
         items += [{"id": ids[pred.doc[p]], "error": "spurious", "gold": None, "pred": span(pred, p)}
-                  for p in al.unmatched_pred() if pred.start[p] >= 0]
+                  for p in al.unmatched_pred()]
         return items
 
 

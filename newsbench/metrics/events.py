@@ -18,7 +18,9 @@ from typing import Optional
 
 import numpy as np
 
-from .base import Metric, Task, TaskResult, add_prf, duplicate_note
+from ..labels import EVENT_ROLES, EVENT_TYPES
+from .base import (GoldProblems, Metric, Task, TaskResult, add_prf, clip, duplicate_note, layer_items,
+                   span_problems)
 
 _LEVELS = ("trig_i", "trig_c", "arg_i", "arg_c", "arg_i+", "arg_c+")
 _NAMES = {"trig_i": "Trig-I", "trig_c": "Trig-C", "arg_i": "Arg-I", "arg_c": "Arg-C", "arg_i+": "Arg-I+",
@@ -55,6 +57,34 @@ class EventMetric(Metric):
         return out
 
 
+def _gold_event_problems(rec: dict, by_id: dict) -> list[tuple[str, str]]:
+    """Every trigger, type, role and argument of a gold record the scorer cannot use, each at its own path."""
+    text = rec["text"]
+    index = {mid: k for k, mid in enumerate(by_id)}
+    events, found = layer_items(rec, "events", "an event")
+    for path, ev in events:
+        found += span_problems(ev.get("trigger"), f"{path}.trigger", text)
+        if ev.get("type") not in EVENT_TYPES:
+            found.append((f"{path}.type", f"unknown event type {clip(ev.get('type'))}"))
+        args = ev.get("arguments", [])
+        if type(args) is not list:
+            found.append((f"{path}.arguments", "must be an array"))
+            continue
+        for j, arg in enumerate(args):
+            ap = f"{path}.arguments[{j}]"
+            if type(arg) is not dict:
+                found.append((ap, "not an argument object"))
+                continue
+            if arg.get("role") not in EVENT_ROLES:
+                found.append((f"{ap}.role", f"unknown argument role {clip(arg.get('role'))}"))
+            mid = arg.get("mention")
+            if not (type(mid) is str and mid in by_id):
+                found.append((f"{ap}.mention", f"argument mention {clip(mid)} is not a mention id of this article"))
+            else:
+                found += span_problems(by_id[mid], f"$.entities.mentions[{index[mid]}]", text)
+    return found
+
+
 class EventTask(Task):
     name = "events"
 
@@ -64,11 +94,15 @@ class EventTask(Task):
         self._gold: dict[int, tuple[list, list]] = {}    # doc -> (triggers, arguments)
         self._pred: dict[int, tuple[dict, dict]] = {}    # doc -> distinct (triggers, arguments) -> copies
         self._clusters: dict[int, dict] = {}             # doc -> gold mention span -> cluster id
+        self._unanchored: list[dict] = []
 
     def add_gold(self, doc: int, rec: dict) -> None:
         if not rec.get("events"):
             return
         mentions = {m["id"]: m for m in rec["entities"]["mentions"]}
+        found = _gold_event_problems(rec, mentions)
+        if found:
+            raise GoldProblems(found)
         by_span: dict[tuple, str] = {}
         for m in sorted(mentions.values(), key=lambda m: m["entity"], reverse=True):
             by_span[(m["start"], m["end"])] = m["entity"]   # the smallest cluster id wins a shared span
@@ -90,13 +124,21 @@ class EventTask(Task):
         triggers, args = self._pred.setdefault(doc, ({}, {}))
         for i, ev in enumerate(pred.events):
             tr = ev["trigger"]
-            s, e = (tr["start"], tr["end"]) if tr["start"] is not None else (("unanchored", tr["text"], i), None)
+            # an unanchored trigger is known by its text: identical ones (same text and type) are one prediction
+            s, e = (tr["start"], tr["end"]) if tr["start"] is not None else (("unanchored", tr["text"]), None)
             key = (s, e, ev["type"])
+            if e is None and key not in triggers:
+                self._note(pred, f"$.events[{i}].trigger", tr["text"])
             triggers[key] = triggers.get(key, 0) + 1
-            for a in ev.get("arguments", ()):
+            for j, a in enumerate(ev.get("arguments", ())):
                 span = mentions[a["mention"]] if "mention" in a else (a["start"], a["end"], a["text"])
                 key = (ev["type"], s, e, self._filler(doc, *span), a["role"])
+                if key[3][0] == "unanchored" and key not in args:
+                    self._note(pred, f"$.events[{i}].arguments[{j}]", span[2])
                 args[key] = args.get(key, 0) + 1
+
+    def _note(self, pred, path: str, text: str) -> None:
+        self._unanchored.append({"id": pred.id, "line": pred.line, "path": path, "text": text})
 
     def _filler(self, doc: int, start: Optional[int], end: Optional[int], text: str) -> tuple:
         if start is None:
@@ -123,19 +165,25 @@ class EventTask(Task):
                 for lv in levels:
                     common = Counter(k[lv] for k in gold_keys) & Counter(k[lv] for k in pred_keys)
                     row[col[f"{lv}.tp"]] = sum(common.values())
-        return TaskResult(stats, {"duplicates": self._duplicates()}, self._error_items)
+        return TaskResult(stats, {"duplicates": self._duplicates(), "unanchored": list(self._unanchored)},
+                          self._error_items)
 
     def _duplicates(self) -> list[dict]:
         notes = []
         for doc, (triggers, args) in sorted(self._pred.items()):
-            notes += [duplicate_note(doc, "events", s, e, etype, n) for (s, e, etype), n in triggers.items() if n > 1]
-            notes += [duplicate_note(doc, "events.arguments", *(filler[1:] if filler[0] == "span" else (None, None)),
-                                     role, n) for (_, _, _, filler, role), n in args.items() if n > 1]
+            for (s, e, etype), n in triggers.items():
+                if n > 1:
+                    notes.append(duplicate_note(doc, "events", s, e, etype, n) if e is not None else
+                                 duplicate_note(doc, "events", None, None, etype, n, s[1]))
+            for (_, _, _, filler, role), n in args.items():
+                if n > 1:
+                    notes.append(_filler_note(doc, filler, role, n))
         return notes
 
     def _error_items(self, ids, texts) -> list[dict]:
         items = []
         for doc in sorted(set(self._gold) | set(self._pred)):
+            text = texts[doc]
             g_trig, g_args = self._gold.get(doc, ([], []))
             p_trig, p_args = self._pred.get(doc, ({}, {}))
             left = Counter(g_trig) - Counter(p_trig.keys())
@@ -144,23 +192,47 @@ class EventTask(Task):
             for s, e, t in sorted(left.elements(), key=repr):
                 other = typed.get((s, e))
                 items.append({"id": ids[doc], "error": "type" if other else "missed",
-                              "gold": {"start": s, "end": e, "text": texts[doc][s:e], "type": t},
-                              "pred": {"start": s, "end": e, "type": other} if other else None})
+                              "gold": {**_span_item(s, e, text), "type": t},
+                              "pred": {**_span_item(s, e, text), "type": other} if other else None})
             gold_spans = {(s, e) for s, e, _ in g_trig}
             for s, e, t in sorted(extra.elements(), key=repr):
                 if (s, e) not in gold_spans:
                     items.append({"id": ids[doc], "error": "spurious", "gold": None,
-                                  "pred": {"start": s, "end": e, "type": t}})
+                                  "pred": {**_span_item(s, e, text), "type": t}})
             for a in sorted((Counter(g_args) - Counter(p_args.keys())).elements(), key=repr):
-                items.append({"id": ids[doc], "error": "missed argument", "gold": _arg_item(a), "pred": None})
+                items.append({"id": ids[doc], "error": "missed argument", "gold": _arg_item(a, text), "pred": None})
             for a in sorted((Counter(p_args.keys()) - Counter(g_args)).elements(), key=repr):
-                items.append({"id": ids[doc], "error": "spurious argument", "gold": None, "pred": _arg_item(a)})
+                items.append({"id": ids[doc], "error": "spurious argument", "gold": None, "pred": _arg_item(a, text)})
         return items
 
 
-def _arg_item(arg: tuple) -> dict:
+def _span_item(start, end, text: str) -> dict:
+    """A trigger or argument span for the error file: offsets and text; an unanchored one has null offsets."""
+    if end is None:     # unanchored: start is ("unanchored", its text)
+        return {"start": None, "end": None, "text": start[1]}
+    return {"start": start, "end": end, "text": text[start:end]}
+
+
+def _filler_item(filler: tuple, text: str) -> dict:
+    if filler[0] == "span":
+        return _span_item(filler[1], filler[2], text)
+    if filler[0] == "entity":      # --argument-coref: the gold entity the argument stands for
+        return {"entity": filler[1]}
+    return {"start": None, "end": None, "text": filler[1]}
+
+
+def _filler_note(doc: int, filler: tuple, role: str, copies: int) -> dict:
+    if filler[0] == "span":
+        return duplicate_note(doc, "events.arguments", filler[1], filler[2], role, copies)
+    if filler[0] == "entity":
+        return {**duplicate_note(doc, "events.arguments", None, None, role, copies), "entity": filler[1]}
+    return duplicate_note(doc, "events.arguments", None, None, role, copies, filler[1])
+
+
+def _arg_item(arg: tuple, text: str) -> dict:
     etype, ts, te, filler, role = arg
-    return {"event_type": etype, "trigger": [ts, te], "argument": list(filler), "role": role}
+    return {"event_type": etype, "trigger": _span_item(ts, te, text), "argument": _filler_item(filler, text),
+            "role": role}
 
 
 def doc_stats(gold, pred, options: Optional[EventOptions] = None) -> np.ndarray:

@@ -3,15 +3,17 @@
 Over the articles whose gold has frames: accuracy of `primary` (a missing prediction is wrong),
 and the labels as a multi-label problem -- micro F1 from summed counts, macro F1 as the mean over
 the frames present in the gold or the predictions, per-frame P/R/F1 -- equal to
-`sklearn.metrics` with `zero_division=0` and `labels=` the present frames. A prediction without
-`labels` is taken to claim its `primary` alone.
+`sklearn.metrics` with `zero_division=0` and `labels=` the present frames (which is also what
+scikit-learn gives by default on labels binarized from the data). A prediction without `labels`
+is taken to claim its `primary` alone. With no gold frames at all, the numbers are undefined (n/a).
 """
 from __future__ import annotations
 
 import numpy as np
 
 from ..labels import FRAMES
-from .base import Metric, Task, TaskResult, add_prf, macro, prf, ratio
+from .base import (GoldProblems, Metric, Task, TaskResult, add_prf, clip, macro, prf, rate,
+                   undefined_where)
 
 
 class FrameMetric(Metric):
@@ -23,15 +25,18 @@ class FrameMetric(Metric):
         x = np.asarray(stats, dtype=np.float64)
         n = len(FRAMES)
         tp, fp, fn = (x[..., 2 + i * n: 2 + (i + 1) * n] for i in range(3))
-        out = {"primary.accuracy": ratio(x[..., 1], x[..., 0])}
+        out = {"primary.accuracy": rate(x[..., 1], x[..., 0])}
         add_prf(out, "labels.micro", tp.sum(-1), (tp + fp).sum(-1), (tp + fn).sum(-1))
         p, r, f = prf(tp, tp + fp, tp + fn)
         present = (tp + fp + fn) > 0
         out["labels.macro.p"], out["labels.macro.r"], out["labels.macro.f1"] = (macro(v, present) for v in (p, r, f))
+        p, r, f = (undefined_where(v, ~present) for v in (p, r, f))
         for i, frame in enumerate(FRAMES):
             out[f"{frame}.p"], out[f"{frame}.r"], out[f"{frame}.f1"] = p[..., i], r[..., i], f[..., i]
         return out
 
+    def per_label(self, key: str) -> bool:
+        return key.split(".")[0] not in ("primary", "labels")
 
     def breakdown(self, sums) -> tuple:
         c = self.counts(sums)
@@ -41,6 +46,20 @@ class FrameMetric(Metric):
             if gold or pred:
                 rows.append((frame, [f"{frame}.p", f"{frame}.r", f"{frame}.f1", gold, pred]))
         return ["frame", "P", "R", "F1", "gold", "pred"], rows
+
+
+def _gold_frame_problems(fr) -> list[tuple[str, str]]:
+    """Every frame label of a gold record that is not one of the 15, each at its own path."""
+    if type(fr) is not dict:
+        return [("$.frames", "not a frames object")]
+    found = []
+    if fr.get("primary") not in FRAMES:
+        found.append(("$.frames.primary", f"unknown frame {clip(fr.get('primary'))}"))
+    labels = fr.get("labels")
+    if type(labels) is not list:
+        return found + [("$.frames.labels", "must be an array of frames")]
+    found += [(f"$.frames.labels[{k}]", f"unknown frame {clip(x)}") for k, x in enumerate(labels) if x not in FRAMES]
+    return found
 
 
 class FrameTask(Task):
@@ -54,6 +73,9 @@ class FrameTask(Task):
     def add_gold(self, doc: int, rec: dict) -> None:
         fr = rec.get("frames")
         if fr:
+            found = _gold_frame_problems(fr)
+            if found:
+                raise GoldProblems(found)
             self._gold[doc] = (fr["primary"], frozenset(fr["labels"]))
 
     def add_pred(self, doc: int, pred) -> None:
