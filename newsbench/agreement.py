@@ -111,18 +111,16 @@ def compare(a_docs: list[Article], b_docs: list[Article]) -> list[Agreement]:
     out += _span_f1(docs, lambda d: [(m.start, m.end, m.type) for m in d.mentions if m.level == "NAM"],
                     "entities", "NAM mentions")
     out += _span_f1(docs, lambda d: [(q.start, q.end, "q") for q in d.quotes], "quotes", "content")
-    # speaker agreement on quotes both annotators marked (overlap-matched content)
-    agree = total = 0
+    # speaker and kind agreement on the quotes both annotators marked (overlap-matched content)
+    speakers = kinds = total = 0
     for a, b in docs:
         qa, qb = list(a.quotes), list(b.quotes)
         for i, j in overlap_matches([(q.start, q.end, "q") for q in qa], [(q.start, q.end, "q") for q in qb]):
             total += 1
-            agree += bool(_speaker_key(a, qa[i].speaker) & _speaker_key(b, qb[j].speaker))
-    out.append(Agreement("quotes", "speaker agreement", agree / total if total else None, total, total,
+            speakers += bool(_speaker_key(a, qa[i].speaker) & _speaker_key(b, qb[j].speaker))
+            kinds += qa[i].kind == qb[j].kind
+    out.append(Agreement("quotes", "speaker agreement", speakers / total if total else None, total, total,
                          "share of matched quotes whose speakers are the same entity (mention spans or name)"))
-    kinds = sum(1 for a, b in docs for i, j in overlap_matches([(q.start, q.end, "q") for q in a.quotes],
-                                                                [(q.start, q.end, "q") for q in b.quotes])
-                if a.quotes[i].kind == b.quotes[j].kind)
     out.append(Agreement("quotes", "kind agreement", kinds / total if total else None, total, total,
                          "share of matched quotes with the same kind"))
     out += _span_f1(docs, lambda d: [(e.trigger.start, e.trigger.end, e.type) for e in d.events], "events", "triggers")

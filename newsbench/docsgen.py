@@ -105,10 +105,14 @@ def _esc(s: str) -> str:
     return html.escape(s).replace("|", "&#124;")
 
 
+def _seed():
+    return next(x for x in load_all("0.1") if x.id == "nb-0000")
+
+
 def seed_page() -> str:
     from .render import article_html
 
-    a = next(x for x in load_all("0.1") if x.id == "nb-0000")
+    a = _seed()
     by_id = {m.id: m for m in a.mentions}
     def plain(v) -> str:
         return "—" if v is None else "; ".join(v) if isinstance(v, list) else str(v)
@@ -170,10 +174,6 @@ def leaderboard_block(docs_dir) -> str:
     if not reports:
         return "_No reports yet: run `newsbench leaderboard`._\n"
     return render(reports)
-
-
-def _seed():
-    return next(x for x in load_all("0.1") if x.id == "nb-0000")
 
 
 def brat_example() -> str:

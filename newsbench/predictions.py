@@ -176,6 +176,12 @@ def iter_jsonl(path: Path, name: str, digest=None) -> Iterator[tuple[int, Option
             try:
                 rec = loads(line)
             except JSONDecodeError:
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError as err:  # say what is wrong, like `newsbench validate` does
+                    yield n, None, Problem(name, n, None, "$", f"not UTF-8 (byte {line[err.start]:#04x} at "
+                                                                f"column {err.start + 1})", UNUSABLE)
+                    continue
                 yield n, None, Problem(name, n, None, "$", f"not JSON ({_json_error(line)}); truncated line?",
                                        UNUSABLE)
                 continue

@@ -43,6 +43,8 @@ CASES = {
                                       write(d / "m.yaml", b"quote_label: Quote\n")], 2, "mapping lacks"),
     "card on an empty corpus": (lambda d: ["card", "--corpus", (d / "empty").mkdir() or d / "empty"], 2,
                                 "no released version"),
+    "evaluate non-UTF-8 predictions": (lambda d: ["evaluate", write(d / "p.jsonl", b'{"id": "a\xff"}\n')], 2,
+                                       "not UTF-8 (byte 0xff"),
     "stats unknown version": (lambda d: ["stats", "--version", "9.9"], 2, "unknown corpus version"),
 }
 
