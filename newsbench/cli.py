@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from . import __version__
+from .outputs import OutputError, owned_by_names
 
 EXIT_INVALID = 1
 EXIT_UNUSABLE = 2
@@ -44,6 +45,8 @@ def cmd_validate(args) -> int:
 def cmd_build(args) -> int:
     from .release import build_all, dumps_record
 
+    from .outputs import refuse_inputs
+    refuse_inputs(args.output, args.sheets)
     try:
         records = build_all(args.sheets, args.text_dir)
     except ValueError as err:
@@ -119,7 +122,8 @@ def cmd_release(args) -> int:
 
 
 def cmd_card(args) -> int:
-    from .release import atomic_write, render_card
+    from .outputs import write_text
+    from .release import render_card
 
     corpus = Path(args.corpus)
     try:
@@ -134,7 +138,7 @@ def cmd_card(args) -> int:
             return EXIT_INVALID
         print(f"{target} is up to date")
         return 0
-    atomic_write(target, text)
+    write_text(target, text)
     print(f"wrote {target}")
     return 0
 
@@ -142,8 +146,10 @@ def cmd_card(args) -> int:
 def cmd_agreement(args) -> int:
     from .agreement import compare, markdown
     from .loading import read_articles
+    from .outputs import refuse_inputs
     from .validation import exit_code, validate
 
+    refuse_inputs(args.output, [args.a, args.b])
     problems = validate(args.a, args.b)
     if problems:
         for p in problems:
@@ -166,11 +172,8 @@ def cmd_agreement(args) -> int:
     else:
         excl = "".join(f" --exclude {x}" for x in args.exclude or [])
         out = markdown(rows, len(a), f"newsbench agreement {args.a.name} {args.b.name}{excl}")
-    if args.output:
-        from .release import atomic_write
-        atomic_write(args.output, out)
-    else:
-        sys.stdout.write(out)
+    from .outputs import write_text
+    write_text(args.output or "-", out)
     return 0
 
 
@@ -199,9 +202,11 @@ def cmd_baseline(args) -> int:
 
 def cmd_import(args) -> int:
     from .interop import InteropError
+    from .outputs import refuse_inputs
     from .release import write_jsonl
     from .validation import exit_code, validate
 
+    refuse_inputs(args.output, sorted(args.input.iterdir()) if args.input.is_dir() else [args.input])
     try:
         if args.format == "brat":
             from .interop.brat import import_brat, load_mapping
@@ -241,51 +246,42 @@ def _articles_for_export(args):
 
 
 def cmd_export(args) -> int:
-    from .release import atomic_write
+    from .outputs import refuse_inputs, write_folder, write_text
 
+    if args.format in ("conll", "spacy"):
+        refuse_inputs(args.output, [args.input], option="output")
     articles, code = _articles_for_export(args)
     if code:
         return code
     reports = []
     if args.format == "brat":
         from .interop.brat import export_brat, load_mapping
-        export_brat([a.to_dict() for a in articles], args.output, load_mapping(args.mapping))
+        export_brat([a.to_dict() for a in articles], args.output, load_mapping(args.mapping), overwrite=args.overwrite)
     elif args.format == "conll":
         from .interop.conll import to_conll
         text, reports = to_conll(articles, args.scheme, args.levels.split(","))
-        atomic_write(args.output, text)
+        write_text(args.output, text, option="output")
     elif args.format == "hf":
         from .interop.conll import hf_token_classification
         ds, reports = hf_token_classification(articles, args.scheme, args.levels.split(","))
-        import shutil
-        import tempfile
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=args.output.parent, prefix=f".{args.output.name}."))
-        try:
-            ds.save_to_disk(str(staging / "ds"))
-            if args.output.exists():
-                shutil.rmtree(args.output)
-            (staging / "ds").replace(args.output)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        write_folder(args.output, lambda folder: ds.save_to_disk(str(folder)), HF_OWNS, "hf",
+                     overwrite=args.overwrite)
     else:
         from .interop.conll import spacy_docbin
         try:
             db, reports = spacy_docbin(articles, args.levels.split(","))
         except ValueError as err:
             raise UsageError(str(err)) from None
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        tmp = args.output.with_name(f".{args.output.name}.{os.getpid()}.tmp")
-        try:
-            db.to_disk(tmp)
-            tmp.replace(args.output)
-        finally:
-            tmp.unlink(missing_ok=True)
+        write_text(args.output, db.to_bytes(), option="output")
     for r in reports:
         print(f"span report: {r}", file=sys.stderr)
     print(f"exported {len(articles)} article(s) as {args.format} to {args.output}"
           + (f"; {len(reports)} span(s) reported above" if reports else ""), file=sys.stderr)
     return 0
+
+
+# What `datasets.Dataset(Dict).save_to_disk` writes: the only files `export hf --overwrite` may replace.
+HF_OWNS = owned_by_names(("dataset_dict.json", "dataset_info.json", "state.json"), ("data-*-of-*.arrow",))
 
 
 # -- scoring --------------------------------------------------------------------------------------
@@ -315,51 +311,13 @@ def _report_problems(command: str, err) -> int:
 def _write_outputs(args, text: str, extra: Optional[tuple] = None) -> None:
     """Everything is rendered before anything is written; the files are written all or nothing.
 
-    `extra` is (option, path, text) for a second file (--errors). With -o, both go to temporary
-    files beside their targets first; only when both are written are they renamed into place.
+    `extra` is (option, path, text) for a second file (--errors).
     """
-    targets = ([extra] if extra else []) + ([("-o", args.output, text)] if args.output else [])
-    _write_files(targets)
-    if args.output:
+    from .outputs import write_all
+
+    write_all(([extra] if extra else []) + [("-o", args.output or "-", text)])
+    if args.output and str(args.output) != "-":
         print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
-
-
-def _write_files(targets: list) -> None:
-    """Write every (option, path, text): all to temporary files first, then all renamed.
-
-    A failure names the option and the user's path (never a temporary file) and leaves every
-    target as it was; the files get the usual permissions (0666 less the umask), as `open` would.
-    """
-    import tempfile
-
-    mask = os.umask(0)
-    os.umask(mask)
-    staged = []
-    try:
-        for option, path, data in targets:
-            path = Path(path)
-            try:
-                if path.is_dir():
-                    raise IsADirectoryError(21, "is a directory")
-                path.parent.mkdir(parents=True, exist_ok=True)
-                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-                staged.append((option, path, tmp))
-                with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                    f.write(data)
-                os.chmod(tmp, 0o666 & ~mask)
-            except OSError as err:
-                raise UsageError(f"{option} {path}: cannot write: {err.strerror or err}") from None
-        for option, path, tmp in staged:
-            try:
-                os.replace(tmp, path)
-            except OSError as err:
-                raise UsageError(f"{option} {path}: cannot write: {err.strerror or err}") from None
-    finally:
-        for _, _, tmp in staged:
-            if os.path.lexists(tmp):
-                os.unlink(tmp)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -371,6 +329,9 @@ def cmd_evaluate(args) -> int:
 
     if args.errors and args.output and _same_file(args.errors, args.output):
         raise UsageError(f"--errors and -o both name {args.output}: give two different files")
+    from .outputs import refuse_inputs
+    for option, path in (("-o", args.output), ("--errors", args.errors)):
+        refuse_inputs(path, [args.predictions, args.gold], option=option)
     try:
         report = evaluate(args.predictions, **_scoring_options(args))
     except EvaluationError as err:
@@ -394,6 +355,8 @@ def cmd_compare(args) -> int:
 
     if len(args.predictions) < 2:
         raise UsageError("compare needs two or more prediction files (the first is the baseline)")
+    from .outputs import refuse_inputs
+    refuse_inputs(args.output, [*args.predictions, args.gold])
     for option, value, what in (("--bootstrap", args.bootstrap, "paired bootstrap resamples"),
                                 ("--trials", args.trials, "approximate randomization trials")):
         if value < 1:
@@ -552,6 +515,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scheme", default="ontonotes", choices=["ontonotes", "conll", "ace"], help="conll/hf label set")
     p.add_argument("--levels", default="NAM", help="mention levels to tag, comma-separated (default NAM)")
     p.add_argument("--mapping", type=Path, help="brat: label mapping YAML")
+    p.add_argument("--overwrite", action="store_true",
+                   help="brat/hf: replace a non-empty folder, but only one that holds nothing but an earlier export")
 
     p = _command(sub, "agreement", "Inter-annotator agreement per layer between two annotations of the same articles.",
                  "newsbench agreement corpus/agreement/A.jsonl corpus/agreement/B.jsonl", cmd_agreement)
@@ -576,7 +541,7 @@ def main(argv: Optional[list[str]] = None) -> int:
 
     try:
         return args.func(args)
-    except (UsageError, CorpusError, SheetError, InteropError) as err:
+    except (UsageError, OutputError, CorpusError, SheetError, InteropError) as err:
         print(f"newsbench {args.command}: {err}", file=sys.stderr)
         return EXIT_UNUSABLE
     except OSError as err:

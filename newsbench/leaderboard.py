@@ -36,7 +36,7 @@ def run(out_dir: Path, version: Optional[str] = None, systems: Iterable[str] = (
     from .baselines import get_baseline
     from .evaluate import evaluate
     from .loading import load, version_dir
-    from .release import atomic_write
+    from .outputs import write_text
     from .systems import run_system
 
     version = version_dir(version).name
@@ -52,7 +52,7 @@ def run(out_dir: Path, version: Optional[str] = None, systems: Iterable[str] = (
             doc = {"system": name, "description": SYSTEMS[name], "model": model, "command": command,
                    "report": report.to_dict(per_type=False)}
             path = report_path(out_dir, name, split)
-            atomic_write(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+            write_text(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
             written.append(path)
     return written
 

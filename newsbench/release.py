@@ -19,31 +19,11 @@ from typing import Iterable, Optional
 import yaml
 
 from .loading import SPLITS
+from .outputs import write_text
 from .sheets import build_sheet
 from .validation import count_lines, semantic_problems, schema_problems, sha256_file
 
 SPLIT_CYCLE = ("train", "test", "train", "validation", "train", "test", "train")
-
-
-def atomic_write(path: Path, data: str) -> None:
-    """Write via a temp file in the same folder, then rename: never a half-written file.
-
-    The file gets the usual permissions (0666 less the umask), not mkstemp's private 0600.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(data)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def dumps_record(rec: dict) -> str:
@@ -52,7 +32,7 @@ def dumps_record(rec: dict) -> str:
 
 def write_jsonl(path: Path, records) -> None:
     """One compact JSON object per line, written atomically."""
-    atomic_write(path, "".join(dumps_record(r) + "\n" for r in records))
+    write_text(path, "".join(dumps_record(r) + "\n" for r in records))
 
 
 def assign_splits(records: list[dict], previous: dict[str, str]) -> dict[str, str]:
@@ -106,7 +86,7 @@ def write_manifest(vdir: Path, version: str, changes: str) -> dict:
         files[f.name] = {"sha256": sha256_file(f), "articles": count_lines(f), "bytes": f.stat().st_size}
     manifest = {"version": version, "released": _dt.date.today().isoformat(), "schema_version": _schema_version(),
                 "changes": changes, "files": files}
-    atomic_write(vdir / "manifest.json", json.dumps(manifest, indent=2) + "\n")
+    write_text(vdir / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     return manifest
 
 

@@ -456,14 +456,14 @@ def test_output_files_get_normal_permissions(tmp_path, gold_file):
     import os
     import stat
 
-    from newsbench.release import atomic_write
+    from newsbench.outputs import write_text
 
     preds = write_jsonl(tmp_path / "p.jsonl", [as_prediction(r) for r in golds()])
     old = os.umask(0o027)
     try:
         code, _, err = run_cli("evaluate", preds, "--gold", gold_file, "-o", tmp_path / "r.json", "--errors",
                                tmp_path / "e.jsonl", "--bootstrap", "0")
-        atomic_write(tmp_path / "a.txt", "x\n")
+        write_text(tmp_path / "a.txt", "x\n")
     finally:
         os.umask(old)
     assert code == 0, err

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Optional
 
+from ..outputs import owned_by_names, write_folder
 from . import InteropError, load_mapping as _load_mapping, placeholder_meta
 
 DEFAULT_MAPPING = Path(__file__).with_name("brat_mapping.yaml")
@@ -113,18 +114,23 @@ def to_brat(record: dict, mapping: Optional[dict] = None) -> tuple[str, str, dic
     return text, "\n".join(lines) + "\n", sidecar
 
 
-def export_brat(records: list[dict], out_dir: Path, mapping: Optional[dict] = None) -> list[Path]:
-    from ..release import atomic_write
-
+def export_brat(records: list[dict], out_dir: Path, mapping: Optional[dict] = None,
+                overwrite: bool = False) -> list[Path]:
+    """Write `<id>.txt`, `<id>.ann` and `<id>.meta.json` per record into a new folder, all or nothing."""
     out_dir = Path(out_dir)
-    written = []
-    for r in records:
-        text, ann, side = to_brat(r, mapping)
-        atomic_write(out_dir / f"{r['id']}.txt", text)
-        atomic_write(out_dir / f"{r['id']}.ann", ann)
-        atomic_write(out_dir / f"{r['id']}.meta.json", json.dumps(side, ensure_ascii=False, indent=1) + "\n")
-        written.append(out_dir / f"{r['id']}.ann")
-    return written
+
+    def fill(folder: Path) -> None:
+        for r in records:
+            text, ann, side = to_brat(r, mapping)
+            for name, data in ((f"{r['id']}.txt", text), (f"{r['id']}.ann", ann),
+                               (f"{r['id']}.meta.json", json.dumps(side, ensure_ascii=False, indent=1) + "\n")):
+                (folder / name).write_text(data, encoding="utf-8", newline="\n")
+
+    write_folder(out_dir, fill, BRAT_OWNS, "brat", overwrite=overwrite)
+    return [out_dir / f"{r['id']}.ann" for r in records]
+
+
+BRAT_OWNS = owned_by_names((), ("*.txt", "*.ann", "*.meta.json"))
 
 
 # -- import ---------------------------------------------------------------------------------------
