@@ -41,6 +41,38 @@ def cmd_validate(args) -> int:
     return code
 
 
+def cmd_lint(args) -> int:
+    from .lint import RULES, lint
+
+    if args.list:
+        sys.stdout.write("".join(f"L{r.level}\t{r.id}\t{r.guideline}\n" for r in RULES))
+        return 0
+    if not args.paths:
+        raise UsageError("name the files or folders to lint (e.g. corpus/0.4 or annotations/gold)")
+    known = {r.id for r in RULES}
+    unknown = [r for r in (args.rules or ()) if r not in known]
+    if unknown:
+        raise UsageError(f"unknown rule {unknown[0]!r}; `newsbench lint --list` lists them")
+    findings, problems = lint(*args.paths, rules=args.rules)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if args.json:
+        sys.stdout.write(json.dumps([f.__dict__ for f in findings], indent=1, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write("".join(f"{f}\n" for f in findings))
+    if problems:
+        print(f"newsbench lint: {len(problems)} input(s) could not be linted", file=sys.stderr)
+        return EXIT_UNUSABLE
+    if findings:
+        print(f"{len(findings)} finding(s) in {len({(f.file, f.article_id) for f in findings})} article(s)",
+              file=sys.stderr)
+        return EXIT_INVALID
+    if not args.quiet:
+        print(f"ok: {', '.join(map(str, args.paths))} follow the guidelines' checkable rules ({len(known)} rules)",
+              file=sys.stderr)
+    return 0
+
+
 # -- annotation tools -----------------------------------------------------------------------------
 def cmd_build(args) -> int:
     from .release import build_all, dumps_record
@@ -429,6 +461,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=["article", "prediction"], default="article",
                    help="which schema the lines follow (default: article)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing when valid")
+
+    p = _command(sub, "lint", "Check gold records or annotation sheets against the guidelines' checkable rules.",
+                 "newsbench lint corpus/0.4      |   newsbench lint annotations/gold/nb-0042.yaml   |   newsbench lint --list",
+                 cmd_lint)
+    p.add_argument("paths", nargs="*", help="JSONL files, version folders, the corpus folder (its newest version), "
+                                            "or annotation sheets / folders of sheets (.yaml, built in memory)")
+    p.add_argument("--rules", type=_csv, help="only these rule ids (comma-separated)")
+    p.add_argument("--list", action="store_true", help="list the rules with their level and guideline")
+    p.add_argument("--json", action="store_true", help="findings as a JSON list")
+    p.add_argument("-q", "--quiet", action="store_true", help="print nothing when clean")
 
     p = _command(sub, "build", "Build corpus records from annotation sheets (anchors every span; no offsets by hand).",
                  "newsbench build annotations/gold/nb-0000.yaml -o /tmp/nb-0000.jsonl", cmd_build)
