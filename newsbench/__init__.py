@@ -1,4 +1,4 @@
-"""newsbench: a hand-annotated news corpus and the harness that scores information-extraction systems on it."""
+"""newsbench: a news corpus annotated by language-model agents under written guidelines, and the harness that scores information-extraction systems on it."""
 from __future__ import annotations
 
 __version__ = "0.1.0"

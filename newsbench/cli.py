@@ -449,7 +449,7 @@ def cmd_leaderboard(args) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="newsbench", description="A hand-annotated news corpus and the harness that scores IE systems on it.",
+        prog="newsbench", description="A news corpus annotated by language-model agents, and the harness that scores IE systems on it.",
         epilog="example:\n  newsbench validate corpus/\n\nRun `newsbench COMMAND --help` for each command.",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"newsbench {__version__}")

@@ -80,3 +80,17 @@ def test_double_annotated_subset_covers_the_seed_and_ten_more():
     assert "nb-0000" in {x.id for x in a} and len(a) >= 11
     gold_text = {x.id: x.text for x in ARTICLES}
     assert all(x.text == gold_text[x.id] for x in a)
+
+
+def test_nothing_calls_the_corpus_hand_or_human_annotated():
+    """All annotation so far was made by language-model agents (issue: an honest record of who annotated it)."""
+    import re
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    files = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True).stdout.split()
+    claim = re.compile(r"hand[- ]annotated|annotated by hand|human[- ]annotated", re.I)
+    hits = [f for f in files if not f.endswith(".jsonl") and f != "tests/test_corpus.py"
+            and (root / f).is_file() and claim.search((root / f).read_text(encoding="utf-8", errors="ignore"))]
+    assert hits == []
