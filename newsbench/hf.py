@@ -25,6 +25,8 @@ def features():
         "meta": {
             "title": string, "source": string, "url": string, "published": Json(), "byline": List(string),
             "language": string, "genre": string, "domain": string, "provenance": string, "license": string,
+            "annotation": {"annotator_kind": string, "annotators": List(string), "double_annotated": Value("bool"),
+                           "adjudicated": Value("bool"), "reviewed": Value("bool"), "guidelines": string},
         },
         "entities": {
             "mentions": List({"id": string, "start": int32, "end": int32, "text": string, "type": string,

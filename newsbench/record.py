@@ -114,6 +114,28 @@ class Frames:
 
 
 @dataclass(frozen=True)
+class Annotation:
+    """The provenance of an article's gold: what kind of annotator, who, and which checks it went through."""
+
+    annotator_kind: str
+    annotators: tuple[str, ...]
+    double_annotated: bool
+    adjudicated: bool
+    reviewed: bool
+    guidelines: str
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Annotation":
+        return cls(d["annotator_kind"], tuple(d["annotators"]), d["double_annotated"], d["adjudicated"],
+                   d["reviewed"], d["guidelines"])
+
+    def to_dict(self) -> dict:
+        return {"annotator_kind": self.annotator_kind, "annotators": list(self.annotators),
+                "double_annotated": self.double_annotated, "adjudicated": self.adjudicated,
+                "reviewed": self.reviewed, "guidelines": self.guidelines}
+
+
+@dataclass(frozen=True)
 class Meta:
     title: str
     source: str
@@ -125,17 +147,23 @@ class Meta:
     domain: str
     provenance: str
     license: str
+    annotation: Optional[Annotation] = None   # who annotated it, and how (corpus 0.4 on)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Meta":
+        ann = d.get("annotation")
         return cls(d["title"], d["source"], d.get("url"), d["published"], tuple(d["byline"]), d["language"],
-                   d["genre"], d["domain"], d["provenance"], d["license"])
+                   d["genre"], d["domain"], d["provenance"], d["license"],
+                   Annotation.from_dict(ann) if ann else None)
 
     def to_dict(self) -> dict:
-        return {"title": self.title, "source": self.source, "url": self.url,
-                "published": self.published, "byline": list(self.byline),
-                "language": self.language, "genre": self.genre, "domain": self.domain,
-                "provenance": self.provenance, "license": self.license}
+        out = {"title": self.title, "source": self.source, "url": self.url,
+               "published": self.published, "byline": list(self.byline),
+               "language": self.language, "genre": self.genre, "domain": self.domain,
+               "provenance": self.provenance, "license": self.license}
+        if self.annotation is not None:
+            out["annotation"] = self.annotation.to_dict()
+        return out
 
 
 @dataclass(frozen=True)
