@@ -209,6 +209,30 @@ def cmd_agreement(args) -> int:
     return 0
 
 
+def cmd_review(args) -> int:
+    from .loading import read_articles
+    from .outputs import write_text
+    from .review import ReviewError, error_rates, markdown, read_review
+
+    files = sorted(Path(args.reviews).glob("*.yaml")) if Path(args.reviews).is_dir() else [Path(args.reviews)]
+    if not files or not files[0].exists():
+        raise UsageError(f"{args.reviews}: no review files (*.yaml)")
+    gold_files = sorted(Path(args.gold).glob("*.jsonl")) if Path(args.gold).is_dir() else [Path(args.gold)]
+    gold = {a.id: a.to_dict() for f in gold_files for a in read_articles(f)}
+    try:
+        reviews = [read_review(f) for f in files]
+        rates = error_rates(reviews, gold)
+    except ReviewError as err:
+        print(f"newsbench review: {err}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.json:
+        out = json.dumps([{**r.__dict__, "per_100": r.per_100, "interval": r.interval} for r in rates], indent=1) + "\n"
+    else:
+        out = markdown(rates, len(reviews), f"newsbench review {args.reviews} --gold {args.gold}")
+    write_text(args.output or "-", out)
+    return 0
+
+
 def cmd_baseline(args) -> int:
     from .baselines import get_baseline
     from .loading import load, version_dir
@@ -471,6 +495,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--list", action="store_true", help="list the rules with their level and guideline")
     p.add_argument("--json", action="store_true", help="findings as a JSON list")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing when clean")
+
+    p = _command(sub, "review", "Estimated gold error rate per layer from blind-review files, with 95% intervals.",
+                 "newsbench review annotations/review --gold corpus/0.4 -o corpus/review/report.md", cmd_review)
+    p.add_argument("reviews", help="a folder of review files (<id>.yaml) or one file")
+    p.add_argument("--gold", required=True, help="the released gold: a version folder or a JSONL file")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("-o", "--output", help="write here instead of stdout")
 
     p = _command(sub, "build", "Build corpus records from annotation sheets (anchors every span; no offsets by hand).",
                  "newsbench build annotations/gold/nb-0000.yaml -o /tmp/nb-0000.jsonl", cmd_build)
