@@ -496,7 +496,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="findings as a JSON list")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing when clean")
 
-    p = _command(sub, "review", "Estimated gold error rate per layer from blind-review files, with 95% intervals.",
+    p = _command(sub, "review", "Estimated gold error rate per layer from blind-review files, with Wilson confidence intervals.",
                  "newsbench review annotations/review --gold corpus/0.4 -o corpus/review/report.md", cmd_review)
     p.add_argument("reviews", help="a folder of review files (<id>.yaml) or one file")
     p.add_argument("--gold", required=True, help="the released gold: a version folder or a JSONL file")

@@ -27,7 +27,7 @@ from typing import Iterable, Iterator, Optional, Union
 from .anchoring import whole_word_matches
 from .metrics import clip
 from .labels import ENTITY_TYPES, EVENT_ROLES, EVENT_TYPES, FRAMES, MENTION_LEVELS, QUOTE_KINDS, REALIS
-from .validation import UNUSABLE, Problem, _json_path, _schema_reason, schema_validator
+from .validation import UNUSABLE, Problem, _json_path, _schema_reason, parse_line, schema_validator
 
 try:  # orjson is several times faster than json on large files; both give the same objects
     import orjson
@@ -171,10 +171,15 @@ def iter_jsonl(path: Path, name: str, digest=None) -> Iterator[tuple[int, Option
         for n, line in enumerate(f, 1):
             if digest is not None:
                 digest.update(line)
+            if n == 1 and line.startswith(b"\xef\xbb\xbf"):   # a byte-order mark: tolerated, as `validate` does
+                line = line[3:]
             if not line or line.isspace():
                 continue
             try:
                 rec = loads(line)
+            except RecursionError:
+                yield n, None, Problem(name, n, None, "$", "not usable JSON: nested too deeply", UNUSABLE)
+                continue
             except JSONDecodeError:
                 try:
                     line.decode("utf-8")
@@ -188,7 +193,24 @@ def iter_jsonl(path: Path, name: str, digest=None) -> Iterator[tuple[int, Option
             if not isinstance(rec, dict):
                 yield n, None, Problem(name, n, None, "$", "a line must be a JSON object", UNUSABLE)
                 continue
+            bad = _unsafe_line(line)
+            if bad:   # rare: only lines the cheap byte tests flag are parsed again, by the validator's rule
+                _, reason, severity = parse_line(line.decode("utf-8"))
+                if reason:
+                    yield n, None, Problem(name, n, None, "$", reason, severity)
+                    continue
             yield n, rec, None
+
+
+_LAYER_KEY = re.compile(rb'"(meta|entities|mentions|clusters|quotes|events|frames)"\s*:')
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _unsafe_line(line: bytes) -> bool:
+    """Could the line hold a duplicate layer key or a lone surrogate? The layer keys occur once per
+    record in the format and never inside a string (where a quote is escaped), so counting is exact."""
+    keys = _LAYER_KEY.findall(line)
+    return len(keys) != len(set(keys)) or bool(_SURROGATE.search(line))
 
 
 def _json_error(line: bytes) -> str:

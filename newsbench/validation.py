@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +75,10 @@ def schema_problems(record: dict, kind: str = "article") -> Iterator[tuple[str, 
 
 def _span_problems(text: str, span: dict, path: str) -> Iterator[tuple[str, str]]:
     s, e, t = span.get("start"), span.get("end"), span.get("text")
-    if not (isinstance(s, int) and isinstance(e, int)):
+    for key, v in (("start", s), ("end", e)):
+        if type(v) is not int:   # JSON Schema's "integer" admits 1.0; an offset must be written as an integer
+            yield f"{path}.{key}", f"offset {v!r} is not an integer"
+    if not (type(s) is int and type(e) is int):
         return
     if not 0 <= s < e <= len(text):
         yield f"{path}.start", f"offsets [{s}, {e}) out of range for a text of {len(text)} characters"
@@ -171,19 +175,61 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, Optional[dict], Optional[Probl
     if not content.strip():
         yield 0, None, Problem(name, None, None, "$", "empty file: no articles", UNUSABLE)
         return
+    if content.startswith("\ufeff"):   # a byte-order mark from a Windows tool: tolerated, as `evaluate` does
+        content = content[1:]
     for n, line in enumerate(content.split("\n"), 1):
         if not line.strip():
             continue
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as err:
-            yield n, None, Problem(name, n, None, "$", f"not JSON ({err.msg} at column {err.colno}); "
-                                                         f"truncated line?", UNUSABLE)
-            continue
-        if not isinstance(rec, dict):
-            yield n, None, Problem(name, n, None, "$", "a line must be a JSON object", INVALID)
+        rec, reason, severity = parse_line(line)
+        if reason:
+            yield n, None, Problem(name, n, None, "$", reason, severity)
             continue
         yield n, rec, None
+
+
+def _unique_keys(pairs: list) -> dict:
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen = set()
+        dup = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise _DuplicateKey(dup)
+    return out
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def parse_line(line: str) -> tuple[Optional[dict], Optional[str], int]:
+    """(record, None, 0) or (None, reason, severity) for one JSONL line: the one rule for every reader.
+
+    Refused: invalid JSON, nesting too deep for any parser, a duplicate key (JSON parsers keep the
+    last copy silently), a lone surrogate (valid JSON, not encodable as UTF-8), a non-object line.
+    """
+    try:
+        rec = json.loads(line, object_pairs_hook=_unique_keys)
+    except json.JSONDecodeError as err:
+        return None, f"not JSON ({err.msg} at column {err.colno}); truncated line?", UNUSABLE
+    except RecursionError:
+        return None, "not usable JSON: nested too deeply", UNUSABLE
+    except _DuplicateKey as err:
+        return None, f"duplicate key {clip(str(err.args[0]))!r} in one object (which copy is meant?)", INVALID
+    if not isinstance(rec, dict):
+        return None, "a line must be a JSON object", INVALID
+    if _SURROGATE_ESCAPE.search(line):
+        try:
+            json.dumps(rec, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError as err:
+            return None, f"lone surrogate {err.object[err.start]!r} in a string: not encodable as UTF-8", INVALID
+    return rec, None, 0
+
+
+def clip(value: str, width: int = 60) -> str:
+    """A value short enough for a one-line message."""
+    return value if len(value) <= width else value[:width - 1] + "…"
 
 
 def validate_file(path: Path, kind: str = "article", seen_ids: Optional[dict] = None,
