@@ -190,7 +190,12 @@ def cmd_agreement(args) -> int:
     a, b = read_articles(args.a), read_articles(args.b)
     if args.exclude:
         drop = set(args.exclude)
+        unknown = sorted(drop - {x.id for x in a} - {x.id for x in b})
+        if unknown:
+            raise UsageError(f"--exclude {unknown[0]}: no such article in {args.a} or {args.b}")
         a, b = [x for x in a if x.id not in drop], [x for x in b if x.id not in drop]
+        if not a or not b:
+            raise UsageError("--exclude leaves no article to compare: agreement on nothing is not 1.0")
     try:
         rows = compare(a, b)
     except ValueError as err:
@@ -306,6 +311,10 @@ def cmd_export(args) -> int:
 
     if args.format in ("conll", "spacy"):
         refuse_inputs(args.output, [args.input], option="output")
+    from .labels import MENTION_LEVELS
+    bad = [lv for lv in args.levels.split(",") if lv not in MENTION_LEVELS]
+    if bad:
+        raise UsageError(f"--levels {args.levels}: unknown level {bad[0]!r} (levels: {', '.join(MENTION_LEVELS)})")
     articles, code = _articles_for_export(args)
     if code:
         return code

@@ -710,7 +710,9 @@ def read_predictions(source: Union[str, Path, Iterable[dict]], texts: dict[str, 
     """
     name = name or (str(source) if isinstance(source, (str, Path)) else "<predictions>")
     first_line: dict[str, int] = {}
+    lines = 0
     for n, rec, prob in iter_records(source, name):
+        lines += 1
         if prob:
             yield prob
             continue
@@ -737,3 +739,5 @@ def read_predictions(source: Union[str, Path, Iterable[dict]], texts: dict[str, 
                 yield Problem(name, n, rid, p, r, UNUSABLE)
             continue
         yield pred
+    if not lines and isinstance(source, (str, Path)):   # unusable for `validate` too: not "predicted nothing"
+        yield Problem(name, None, None, "$", "empty file: no predictions", UNUSABLE)

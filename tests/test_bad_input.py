@@ -49,3 +49,27 @@ def test_a_byte_order_mark_is_one_rule_for_validate_and_evaluate(tmp_path):
     assert cli("validate", "--kind", "prediction", f).returncode == 0
     done = cli("evaluate", f, "--gold", gold, "--bootstrap", "0")
     assert done.returncode == 0, done.stderr
+
+
+def test_empty_or_blank_predictions_are_unusable_not_zero(tmp_path):
+    gold = write_jsonl(tmp_path / "gold.jsonl", [seed_article()])
+    for content in ("", "\n  \n"):
+        f = tmp_path / "p.jsonl"
+        f.write_text(content)
+        done = cli("evaluate", f, "--gold", gold, "--bootstrap", "0")
+        assert done.returncode == 2 and "empty file: no predictions" in done.stderr, done.stderr
+        assert done.stdout == ""
+
+
+def test_agreement_refuses_an_unknown_or_total_exclusion(tmp_path):
+    a = write_jsonl(tmp_path / "a.jsonl", [seed_article()])
+    done = cli("agreement", a, a, "--exclude", "t-9999")
+    assert done.returncode == 2 and "--exclude t-9999: no such article" in done.stderr
+    done = cli("agreement", a, a, "--exclude", "t-0001")
+    assert done.returncode == 2 and "leaves no article" in done.stderr and done.stdout == ""
+
+
+def test_export_refuses_an_unknown_level(tmp_path):
+    done = cli("export", "conll", tmp_path / "x.conll", "--levels", "BOGUS")
+    assert done.returncode == 2 and "unknown level 'BOGUS'" in done.stderr
+    assert not (tmp_path / "x.conll").exists()
