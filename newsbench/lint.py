@@ -142,7 +142,8 @@ def _date_modifier(rec):
     for i, m in enumerate(rec["entities"]["mentions"]):
         if m["type"] == "DATE":
             for mod in _DATE_MODIFIERS:
-                if _word_before(text, m["start"], mod.count(" ") + 1) == mod:
+                if _word_before(text, m["start"], mod.count(" ") + 1) == mod and \
+                        (mod not in ("last", "next", "past") or _word_before(text, m["start"], 2) == f"the {mod}"):
                     yield f"$.entities.mentions[{i}]", f"DATE {_show(m['text'])!r} leaves out its modifier {mod!r}"
                     break
 

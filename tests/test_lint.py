@@ -84,6 +84,11 @@ def test_approximators_and_abbreviations_are_not_findings():
     assert list(lint_record(rec)) == []
 
 
+def test_a_verb_last_is_not_a_date_modifier():
+    rec = article("t-1", "The battery is designed to last eight years.", [("m1", "eight years", "DATE", "NAM", "e1")])
+    assert list(lint_record(rec)) == []
+
+
 def test_the_seed_like_fixture_is_clean():
     assert list(lint_record(seed_article())) == []
 
@@ -112,3 +117,12 @@ def test_lint_builds_annotation_sheets(tmp_path):
                                                 "frames: {primary: political, labels: [political]}\n")
     findings, problems = lint(tmp_path / "gold")
     assert problems == [] and [f.rule for f in findings] == ["value-no-preposition"]
+
+
+def test_the_gold_sheets_follow_the_checkable_guidelines():
+    """CI runs lint over every gold sheet: the gold passes its own guidelines."""
+    from pathlib import Path
+
+    findings, problems = lint(Path(__file__).resolve().parents[1] / "annotations" / "gold")
+    assert problems == []
+    assert [str(f) for f in findings] == []

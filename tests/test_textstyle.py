@@ -28,3 +28,15 @@ def test_age_apposition_and_sentence_openings_are_patterns():
 
 def test_speaker_labels_and_reporting_grammar_are_not_patterns():
     assert sentence_patterns("MODERATOR: You have a minute.\nShe said that the vote was close.") == set()
+
+
+def test_no_phrase_or_sentence_shape_in_more_than_three_articles():
+    """The corpus's texts: no stock phrase or sentence pattern in more than three articles."""
+    from pathlib import Path
+
+    from newsbench.sheets import read_text_file
+
+    folder = Path(__file__).resolve().parents[1] / "annotations" / "text"
+    texts = {f.stem: read_text_file(f)[1] for f in sorted(folder.glob("*.txt"))}
+    assert len(texts) >= 41
+    assert repeats(texts, limit=3) == []
