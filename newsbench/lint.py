@@ -174,7 +174,7 @@ def _speaker_nearest(rec):
 # -- level 4: events ------------------------------------------------------------------------------
 _REPORTING = frozenset("said says say saying told tells tell stated states added adds noted notes according "
                        "explained explains insisted insists".split())
-_PARTICLES = frozenset("up down out off over in on back away behind through aside forward together".split())
+_PARTICLES = frozenset("up down out off over in on back away behind around through aside forward together".split())
 
 
 @rule("no-date-of-birth-event", 4, "'date of birth' is no event (index.md, 1.3)")
