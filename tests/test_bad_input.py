@@ -73,3 +73,44 @@ def test_export_refuses_an_unknown_level(tmp_path):
     done = cli("export", "conll", tmp_path / "x.conll", "--levels", "BOGUS")
     assert done.returncode == 2 and "unknown level 'BOGUS'" in done.stderr
     assert not (tmp_path / "x.conll").exists()
+
+
+# -- brat import: never a silently different span -------------------------------------------------
+def _brat(tmp_path, txt: bytes, ann: str, meta=None):
+    folder = tmp_path / "b"
+    folder.mkdir(exist_ok=True)
+    (folder / "a.txt").write_bytes(txt)
+    (folder / "a.ann").write_text(ann)
+    if meta is not None:
+        (folder / "a.meta.json").write_text(meta)
+    return folder
+
+
+def test_brat_discontinuous_span_is_refused(tmp_path):
+    folder = _brat(tmp_path, b"Bobby and Ann met.\n", "T1\tPERSON 0 5;10 13\tBobby Ann\n")
+    done = cli("import", "brat", folder, "-o", tmp_path / "o.jsonl")
+    assert done.returncode == 2 and "discontinuous span" in done.stderr and not (tmp_path / "o.jsonl").exists()
+
+
+def test_brat_crlf_offsets_are_moved_onto_the_lf_text(tmp_path):
+    txt = b"First line here.\r\nSecond: Bob met Ann.\r\n"
+    s = txt.decode().index("Bob")
+    folder = _brat(tmp_path, txt, f"T1\tPERSON {s} {s + 3}\tBob\n")
+    done = cli("import", "brat", folder, "-o", tmp_path / "o.jsonl")
+    rec = json.loads((tmp_path / "o.jsonl").read_text())
+    m = rec["entities"]["mentions"][0]
+    assert rec["text"][m["start"]:m["end"]] == "Bob" and "\r" not in rec["text"], done.stderr
+
+
+def test_brat_span_text_that_disagrees_with_the_txt_is_refused(tmp_path):
+    folder = _brat(tmp_path, b"Bob met Ann.\n", "T1\tPERSON 0 3\tAnn\n")
+    done = cli("import", "brat", folder, "-o", tmp_path / "o.jsonl")
+    assert done.returncode == 2 and "gives the span text 'Ann' but the .txt has 'Bob'" in done.stderr
+
+
+def test_brat_sidecar_that_is_a_list_and_a_missing_folder(tmp_path):
+    folder = _brat(tmp_path, b"Bob met Ann.\n", "T1\tPERSON 0 3\tBob\n", meta="[]")
+    done = cli("import", "brat", folder, "-o", tmp_path / "o.jsonl")
+    assert done.returncode == 2 and "sidecar must be a JSON object" in done.stderr and "Traceback" not in done.stderr
+    done = cli("import", "brat", tmp_path / "nope", "-o", tmp_path / "o.jsonl")
+    assert done.returncode == 2 and "no such folder" in done.stderr

@@ -137,6 +137,33 @@ BRAT_OWNS = owned_by_names((), ("*.txt", "*.ann", "*.meta.json"))
 _NOTE = re.compile(r"(\w+)=(\S+)")
 
 
+def _align_newlines(raw: str, tbs: dict, given: dict, name: str) -> tuple[str, dict]:
+    """The text with LF line ends and the spans on it, checked against the span text of each T line.
+
+    brat counts offsets in the file as stored; a CRLF file's offsets then count every CR. Offsets
+    that fit the raw text are moved onto the LF text; offsets that already fit the LF text are kept.
+    A span whose text differs from the .ann's in both readings is an error, never a silent shift.
+    """
+    import bisect
+
+    text = raw.replace("\r\n", "\n")
+    if text == raw:
+        readings = [(raw, lambda i: i)]
+    else:
+        crs = [i for i in range(len(raw) - 1) if raw[i] == "\r" and raw[i + 1] == "\n"]
+        readings = [(raw, lambda i: i - bisect.bisect_left(crs, i)), (text, lambda i: i)]
+    for source, move in readings:
+        if all(source[s:e] == given[t][1] for t, (_, s, e) in tbs.items() if t in given and 0 <= s < e <= len(source)):
+            return text, {t: (label, move(s), move(e)) for t, (label, s, e) in tbs.items()}
+    source = readings[0][0]
+    for t, (_, s, e) in tbs.items():
+        if t in given and source[s:e] != given[t][1]:
+            where, want = given[t]
+            raise InteropError(f"{where}: {t}: the .ann gives the span text {want[:40]!r} but the .txt has "
+                               f"{source[s:e][:40]!r} at {s}-{e}")
+    return text, tbs   # pragma: no cover - some span mismatched above
+
+
 def from_brat(text: str, ann: str, sidecar: Optional[dict], name: str, mapping: Optional[dict] = None) -> dict:
     """One corpus record from brat files (`name` is used in error messages)."""
     mp = mapping or load_mapping()
@@ -148,6 +175,9 @@ def from_brat(text: str, ann: str, sidecar: Optional[dict], name: str, mapping: 
     rels: list[tuple[str, str, str]] = []
     equivs: list[list[str]] = []
     events: list[tuple[str, str, str, list[tuple[str, str]]]] = []
+    texts_given: dict[str, tuple[str, str]] = {}
+    if sidecar is not None and not isinstance(sidecar, dict):
+        raise InteropError(f"{name}: the .meta.json sidecar must be a JSON object")
     for n, line in enumerate(ann.splitlines(), 1):
         if not line.strip():
             continue
@@ -155,10 +185,15 @@ def from_brat(text: str, ann: str, sidecar: Optional[dict], name: str, mapping: 
         try:
             ident, rest = line.split("\t", 1)
             if ident.startswith("T"):
-                head, _ = rest.split("\t", 1) if "\t" in rest else (rest, "")
+                head, span_text = rest.split("\t", 1) if "\t" in rest else (rest, None)
                 label, offs = head.split(" ", 1)
                 frags = [tuple(map(int, f.split())) for f in offs.split(";")]
-                tbs[ident] = (label, frags[0][0], frags[-1][1])
+                if len(frags) > 1 or len(frags[0]) != 2:
+                    raise InteropError(f"{where}: {ident}: discontinuous span {offs!r}: newsbench spans are "
+                                       f"contiguous (guidelines, General span rules); split it or join it in brat")
+                tbs[ident] = (label, frags[0][0], frags[0][1])
+                if span_text is not None:
+                    texts_given[ident] = (where, span_text)
             elif ident.startswith("A"):
                 label, target, *value = rest.split()
                 attrs.setdefault(target, {})[label] = value[0] if value else "true"
@@ -176,9 +211,12 @@ def from_brat(text: str, ann: str, sidecar: Optional[dict], name: str, mapping: 
                 head, *args = rest.split()
                 etype, trig = head.rsplit(":", 1)
                 events.append((ident, etype, trig, [(re.sub(r"\d+$", "", r), t) for r, t in (a.split(":", 1) for a in args)]))
+        except InteropError:
+            raise
         except (ValueError, IndexError):
             raise InteropError(f"{where}: not a brat standoff line: {line[:60]!r}") from None
 
+    text, tbs = _align_newlines(text, tbs, texts_given, name)
     known = set(ent_types) | {mp["quote_label"], mp["cue_label"]}
     event_labels = {etype for _, etype, _, _ in events}
     for t, (label, s, e) in tbs.items():
@@ -244,8 +282,6 @@ def from_brat(text: str, ann: str, sidecar: Optional[dict], name: str, mapping: 
                            "realis": attrs.get(eid, {}).get(mp["realis_attribute"], "actual"),
                            "arguments": [{"role": r, "mention": mid[t]} for r, t in args]})
     side = sidecar or {}
-    if not isinstance(side, dict):
-        raise InteropError(f"{name}: the .meta.json sidecar must be a JSON object")
     meta = side.get("meta") or placeholder_meta(text)
     return {"id": side.get("id", Path(name).stem), "text": text, "meta": meta,
             "entities": {"mentions": mentions, "clusters": clusters}, "quotes": quotes, "events": out_events,
@@ -254,6 +290,8 @@ def from_brat(text: str, ann: str, sidecar: Optional[dict], name: str, mapping: 
 
 def import_brat(folder: Path, mapping: Optional[dict] = None) -> list[dict]:
     folder = Path(folder)
+    if not folder.is_dir():
+        raise InteropError(f"{folder}: no such folder" if not folder.exists() else f"{folder}: not a folder")
     anns = sorted(folder.glob("*.ann"))
     if not anns:
         raise InteropError(f"{folder}: no .ann files")
@@ -262,7 +300,8 @@ def import_brat(folder: Path, mapping: Optional[dict] = None) -> list[dict]:
         txt = ann.with_suffix(".txt")
         side_path = ann.with_name(ann.stem + ".meta.json")
         try:
-            text = txt.read_text(encoding="utf-8")
+            with open(txt, encoding="utf-8", newline="") as f:   # keep CRLF: brat counts the CRs
+                text = f.read()
             sidecar = json.loads(side_path.read_text(encoding="utf-8")) if side_path.exists() else None
             out.append(from_brat(text, ann.read_text(encoding="utf-8"), sidecar, str(ann), mapping))
         except FileNotFoundError as err:
