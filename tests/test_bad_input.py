@@ -114,3 +114,41 @@ def test_brat_sidecar_that_is_a_list_and_a_missing_folder(tmp_path):
     assert done.returncode == 2 and "sidecar must be a JSON object" in done.stderr and "Traceback" not in done.stderr
     done = cli("import", "brat", tmp_path / "nope", "-o", tmp_path / "o.jsonl")
     assert done.returncode == 2 and "no such folder" in done.stderr
+
+
+# -- Label Studio exports that are not what they claim -------------------------------------------
+def _task(value=None, **over):
+    region = {"id": "a", "from_name": "label", "to_name": "text", "type": "labels",
+              "value": value if value is not None else {"start": 0, "end": 4, "text": "John", "labels": ["PERSON"]}}
+    task = {"id": 1, "data": {"text": "John met 😀 Mary."}, "annotations": [{"result": [region]}]}
+    task.update(over)
+    return task
+
+
+LABEL_STUDIO = {
+    "top level a number": ("5", "a list of tasks"),
+    "top level null": ("null", "a list of tasks"),
+    "result item a number": (json.dumps([_task(annotations=[{"result": [7]}])]), "a result is a JSON object"),
+    "annotations of strings": (json.dumps([_task(annotations=["x"])]), "annotations must be a list of JSON objects"),
+    "data a list": (json.dumps([_task(data=["John"])]), "data must be a JSON object"),
+    "value a list": (json.dumps([_task(value=[0, 4])]), "value must be a JSON object"),
+    "region id a list": (json.dumps([_task(annotations=[{"result": [dict(_task()["annotations"][0]["result"][0],
+                                                                          id=["a"])]}])]), "id must be a string"),
+    "start true": (json.dumps([_task(value={"start": True, "end": 4, "labels": ["PERSON"]})]),
+                   "True is not an offset"),
+    "offset inside a surrogate pair": (json.dumps([_task(value={"start": 10, "end": 12, "labels": ["PERSON"]})]),
+                                       "falls inside the character"),
+    "nested too deeply": ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    "lone surrogate in the text": (json.dumps([_task(data={"text": "John \ud800"})]), "lone surrogate"),
+}
+
+
+@pytest.mark.parametrize("name", LABEL_STUDIO)
+def test_label_studio_import_refuses_malformed_exports(tmp_path, name):
+    content, fragment = LABEL_STUDIO[name]
+    f = tmp_path / "ls.json"
+    f.write_text(content, encoding="utf-8", errors="surrogatepass")
+    done = cli("import", "labelstudio", f, "-o", tmp_path / "o.jsonl")
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.returncode == 2 and fragment in done.stderr, done.stderr
+    assert not (tmp_path / "o.jsonl").exists()

@@ -54,19 +54,39 @@ def task_to_record(task: dict, mp: dict, where: str) -> dict:
     if not isinstance(task, dict):
         raise InteropError(f"{where}: a task is a JSON object")
     data = task.get("data") or {}
+    if not isinstance(data, dict):
+        raise InteropError(f"{where}: data must be a JSON object, got {type(data).__name__}")
     raw = data.get(mp["text_key"])
     if not isinstance(raw, str):
         raise InteropError(f"{where}: data.{mp['text_key']} is not a text")
+    bad = next((k for k, ch in enumerate(raw) if "\ud800" <= ch <= "\udfff"), None)
+    if bad is not None:
+        raise InteropError(f"{where}: data.{mp['text_key']} has a lone surrogate at {bad}: not encodable as UTF-8")
     u16 = utf16_to_codepoints(raw)
+    inside_pair = {u for u in range(1, len(u16) - 1) if u16[u] == u16[u - 1]}
     text, shift = fold_crlf(raw)
 
     def offset(u: int, field: str) -> int:
-        if not isinstance(u, int) or not 0 <= u < len(u16):
-            raise InteropError(f"{where}: {field} {u!r} is outside the text")
+        if type(u) is not int or not 0 <= u < len(u16):   # True is not offset 1, nor 4.0 offset 4
+            raise InteropError(f"{where}: {field} {u!r} is not an offset inside the text")
+        if u in inside_pair:
+            raise InteropError(f"{where}: {field} {u} falls inside the character {raw[u16[u]]!r} (between the two "
+                               f"UTF-16 halves of one code point): a span cannot start or end there")
         return shift[u16[u]]
 
     anns = task.get("annotations") or task.get("completions") or []
+    if not isinstance(anns, list) or (anns and not isinstance(anns[0], dict)):
+        raise InteropError(f"{where}: annotations must be a list of JSON objects")
     results = anns[0].get("result", []) if anns else []
+    if not isinstance(results, list):
+        raise InteropError(f"{where}: annotations[0].result must be a list")
+    for k, r in enumerate(results):
+        if not isinstance(r, dict):
+            raise InteropError(f"{where}: result[{k}]: a result is a JSON object")
+        if not isinstance(r.get("value", {}), dict):
+            raise InteropError(f"{where}: result[{k}].value must be a JSON object")
+        if not isinstance(r.get("id", ""), (str, int)) or isinstance(r.get("id"), bool):
+            raise InteropError(f"{where}: result[{k}].id must be a string")
     aliases = mp.get("label_aliases") or {}
     regions: dict[str, dict] = {}
     region_choices: dict[str, dict[str, str]] = {}
@@ -165,6 +185,10 @@ def import_labelstudio(path: Path, mapping: Optional[dict] = None) -> list[dict]
         tasks = json.loads(Path(path).read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as err:
         raise InteropError(f"{path}: not a Label Studio JSON export ({err})") from None
+    except RecursionError:
+        raise InteropError(f"{path}: not a usable Label Studio JSON export: nested too deeply") from None
     if isinstance(tasks, dict):
         tasks = [tasks]
+    if not isinstance(tasks, list):
+        raise InteropError(f"{path}: a Label Studio JSON export is a list of tasks, got {type(tasks).__name__}")
     return [task_to_record(t, mp, f"{path}: task {k}") for k, t in enumerate(tasks)]
