@@ -1,7 +1,6 @@
 """Load the bundled corpus (or any file in its format) as typed articles."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Optional, Union
 
@@ -46,12 +45,30 @@ def version_dir(version: Optional[str] = None) -> Path:
 
 
 def read_articles(path: Union[str, Path]) -> list[Article]:
-    """Articles of one JSONL file, in file order (validate first for friendly errors)."""
+    """Articles of one JSONL file, in file order; a bad line raises CorpusError naming file and line
+    (`newsbench validate` lists every problem)."""
+    from .validation import parse_line
+
     out = []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                out.append(Article.from_dict(json.loads(line)))
+    try:
+        with open(path, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                if n == 1:
+                    line = line.lstrip("\ufeff")
+                if not line.strip():
+                    continue
+                rec, reason, _ = parse_line(line)
+                if reason:
+                    raise CorpusError(f"{path}:{n}: {reason}")
+                try:
+                    out.append(Article.from_dict(rec))
+                except (KeyError, TypeError, AttributeError, IndexError) as err:
+                    raise CorpusError(f"{path}:{n}: {rec.get('id', '-')}: not a corpus record ({type(err).__name__}: "
+                                      f"{str(err)[:80]}); run `newsbench validate {path}`") from None
+    except UnicodeDecodeError as err:
+        raise CorpusError(f"{path}: not UTF-8 (byte {err.object[err.start]:#04x} at offset {err.start})") from None
+    except OSError as err:
+        raise CorpusError(f"{path}: cannot read: {err.strerror}") from None
     return out
 
 

@@ -278,6 +278,10 @@ def manifest_problems(version_dir: Path) -> list[Problem]:
         return [Problem(str(mpath), None, None, "$", "manifest missing", INVALID)]
     except (ValueError, OSError) as err:
         return [Problem(str(mpath), None, None, "$", f"unreadable manifest: {err}", UNUSABLE)]
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("files", {}), dict) or \
+            not all(isinstance(e, dict) for e in manifest.get("files", {}).values()):
+        return [Problem(str(mpath), None, None, "$.files", "a manifest is an object whose 'files' maps each file name "
+                                                           "to an object (sha256, articles, bytes)", INVALID)]
     problems = []
     for fname, entry in sorted(manifest.get("files", {}).items()):
         f = version_dir / fname

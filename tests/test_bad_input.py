@@ -152,3 +152,37 @@ def test_label_studio_import_refuses_malformed_exports(tmp_path, name):
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 2 and fragment in done.stderr, done.stderr
     assert not (tmp_path / "o.jsonl").exists()
+
+
+# -- files around the data: manifests, mappings, a corrupted corpus file ---------------------------
+@pytest.mark.parametrize("manifest", ["[]", '{"files": ["train.jsonl"]}', '{"files": {"train.jsonl": "x"}}'])
+def test_a_malformed_manifest_is_one_line(tmp_path, manifest):
+    v = tmp_path / "0.9"
+    v.mkdir()
+    (v / "manifest.json").write_text(manifest)
+    write_jsonl(v / "train.jsonl", [seed_article()])
+    done = cli("validate", v)
+    assert "Traceback" not in done.stderr and done.returncode == 1 and "a manifest is an object" in done.stderr
+
+
+def test_a_mapping_value_of_the_wrong_shape_is_one_line(tmp_path):
+    from newsbench.interop.brat import DEFAULT_MAPPING
+
+    m = tmp_path / "m.yaml"
+    m.write_text(DEFAULT_MAPPING.read_text().replace("entity_types:\n", "entity_types: 5\nold_entity_types:\n"))
+    (tmp_path / "b").mkdir()
+    done = cli("import", "brat", tmp_path / "b", "-o", tmp_path / "o.jsonl", "--mapping", m)
+    assert done.returncode == 2 and "entity_types: must be a mapping of names, got int" in done.stderr, done.stderr
+
+
+def test_reading_a_corrupted_corpus_file_names_file_and_line(tmp_path):
+    import newsbench
+    from newsbench.loading import CorpusError
+
+    f = tmp_path / "train.jsonl"
+    f.write_text(json.dumps(seed_article()) + "\n" + '{"id": "x", "te\n')
+    with pytest.raises(CorpusError, match=r"train.jsonl:2: not JSON"):
+        newsbench.loading.read_articles(f)
+    f.write_text('{"id": "x"}\n')
+    with pytest.raises(CorpusError, match=r"train.jsonl:1: x: not a corpus record"):
+        newsbench.loading.read_articles(f)

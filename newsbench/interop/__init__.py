@@ -25,6 +25,15 @@ def load_mapping(path: Optional[Path], default: Path, required: tuple[str, ...])
     missing = [k for k in required if k not in mapping]
     if missing:
         raise InteropError(f"{path}: mapping lacks {', '.join(missing)} (see the bundled default)")
+    if path != default:   # each value has the shape of the bundled default's: a name, or a table of names
+        reference = yaml.safe_load(default.read_text(encoding="utf-8"))
+        for key, want in reference.items():
+            got = mapping.get(key)
+            if key in mapping and isinstance(want, dict) != isinstance(got, dict):
+                shape = "a mapping of names" if isinstance(want, dict) else "a name"
+                raise InteropError(f"{path}: {key}: must be {shape}, got {type(got).__name__} {str(got)[:40]!r}")
+            if isinstance(got, dict) and not all(isinstance(v, str) for v in got.values()):
+                raise InteropError(f"{path}: {key}: every value must be a name")
     return mapping
 
 
