@@ -626,8 +626,13 @@ def main(argv: Optional[list[str]] = None) -> int:
     except (UsageError, OutputError, CorpusError, SheetError, InteropError) as err:
         print(f"newsbench {args.command}: {err}", file=sys.stderr)
         return EXIT_UNUSABLE
+    except BrokenPipeError:   # the reader went away (`| head`): stop quietly, as cat does
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except OSError as err:
-        print(f"newsbench {args.command}: {err.filename or ''}: {err.strerror}", file=sys.stderr)
+        where = f"{err.filename}: " if err.filename else "writing the output: " if err.errno else ""
+        print(f"newsbench {args.command}: {where}{err.strerror or err}", file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
         return 130

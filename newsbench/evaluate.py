@@ -58,7 +58,9 @@ def resolve_gold(gold=None, split: str = "test", version: Optional[str] = None) 
     if isinstance(gold, (str, Path)):
         path = Path(gold)
         if not path.is_file():
-            raise EvaluationError([Problem(str(path), None, None, "$", "gold file not found", UNUSABLE)])
+            reason = ("is a folder: --gold takes one corpus-format JSONL file (a split, e.g. corpus/0.4/test.jsonl)"
+                      if path.is_dir() else "gold file not found")
+            raise EvaluationError([Problem(str(path), None, None, "$", reason, UNUSABLE)])
         return GoldSource(str(path), path)
     return GoldSource("<gold>", None, tuple(r.to_dict() if hasattr(r, "to_dict") else r for r in gold))
 

@@ -77,14 +77,14 @@ def write_all(targets: list[tuple[str, object, Data]]) -> None:
             if is_stdout(path):
                 direct.append((option, path, data))
                 continue
-            dest = _destination(Path(path))
             try:
-                st = os.stat(dest) if os.path.lexists(dest) else None
+                st = os.stat(path) if os.path.exists(path) else None   # follows links: /dev/stdout -> a pipe
                 if st is not None and stat.S_ISDIR(st.st_mode):
                     raise IsADirectoryError(21, "is a directory")
                 if st is not None and not stat.S_ISREG(st.st_mode):
-                    direct.append((option, dest, data))
+                    direct.append((option, path, data))
                     continue
+                dest = _destination(Path(path))
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
                 staged.append((option, dest, tmp))

@@ -331,6 +331,10 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[tuple[Path, Optional[Path]
 
 def validate(*paths, kind: str = "article") -> list[Problem]:
     """Every problem in the given files or folders (folders: every .jsonl below, and their manifests)."""
+    if not paths:
+        raise ValueError("validate() needs at least one file or folder: with none, nothing would be checked")
+    if kind not in ("article", "prediction"):
+        raise ValueError(f"kind must be 'article' or 'prediction', not {kind!r}")
     files, problems = expand_paths(paths)
     version_dirs = []
     seen_by_version: dict[Optional[Path], dict] = {}

@@ -186,3 +186,40 @@ def test_reading_a_corrupted_corpus_file_names_file_and_line(tmp_path):
     f.write_text('{"id": "x"}\n')
     with pytest.raises(CorpusError, match=r"train.jsonl:1: x: not a corpus record"):
         newsbench.loading.read_articles(f)
+
+
+# -- weak messages ---------------------------------------------------------------------------------
+def test_gold_folder_and_api_misuse_say_what_is_wrong(tmp_path):
+    import newsbench
+
+    p = write_jsonl(tmp_path / "p.jsonl", [as_prediction(seed_article())])
+    done = cli("evaluate", p, "--gold", tmp_path)
+    assert done.returncode == 2 and "is a folder: --gold takes one corpus-format JSONL file" in done.stderr
+    with pytest.raises(ValueError, match="at least one file"):
+        newsbench.validate()
+    with pytest.raises(ValueError, match="kind must be 'article' or 'prediction'"):
+        newsbench.validate(p, kind="bogus")
+
+
+def test_a_closed_pipe_ends_quietly():
+    done = subprocess.run(f"{sys.executable} -m newsbench stats | head -1", shell=True, capture_output=True,
+                          text=True, timeout=120)
+    assert done.stdout.startswith("newsbench corpus") and done.stderr == ""
+
+
+def test_output_through_a_symlink_to_a_fifo_reaches_the_reader(tmp_path):
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    link = tmp_path / "out"
+    link.symlink_to(fifo)          # like /dev/stdout -> /proc/self/fd/1 -> a pipe
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()), daemon=True)
+    reader.start()
+    done = cli("export", "conll", link, "--split", "test")
+    reader.join(timeout=30)
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink() and stat.S_ISFIFO(os.stat(fifo).st_mode) and got and got[0].startswith(b"# id")
