@@ -109,6 +109,7 @@ _APPROXIMATORS = ("about", "nearly", "almost", "approximately", "roughly", "arou
                   "more than", "less than", "fewer than", "up to")
 _NUMBER = re.compile(r"(?:[\d$€£¥]|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                      r"twenty|thirty|forty|fifty|hundred|a hundred|dozens?|a dozen)\b)", re.I)
+_ONE = re.compile(r"(?:1|one|a|an)\b(?![,.]?\d)", re.I)
 _DATE_MODIFIERS = ("last", "next", "past", "early", "late", "mid", "this", "end of", "start of", "beginning of",
                    "middle of", "most of")
 
@@ -130,6 +131,8 @@ def _value_approximator(rec):
     for i, m in enumerate(rec["entities"]["mentions"]):
         if m["type"] in VALUE_TYPES - {"ORDINAL"} and _NUMBER.match(m["text"]):
             for a in _APPROXIMATORS:
+                if a in ("about", "around", "some") and _ONE.match(m["text"]):
+                    continue       # "not about 1 minister": a preposition before one thing, not an estimate
                 if _word_before(text, m["start"], a.count(" ") + 1) == a:
                     yield f"$.entities.mentions[{i}]", f"{m['type']} {_show(m['text'])!r} leaves out its approximator {a!r}"
                     break
@@ -140,8 +143,8 @@ def _value_approximator(rec):
 def _date_modifier(rec):
     text = rec["text"]
     for i, m in enumerate(rec["entities"]["mentions"]):
-        if m["type"] == "DATE":
-            for mod in _DATE_MODIFIERS:
+        if m["type"] == "DATE" and text[m["end"]:m["end"] + 2] not in ("'s", "’s"):   # "most of [this season]'s
+            for mod in _DATE_MODIFIERS:                                                 # contracts": the noun's
                 if _word_before(text, m["start"], mod.count(" ") + 1) == mod and \
                         (mod not in ("last", "next", "past") or _word_before(text, m["start"], 2) == f"the {mod}"):
                     yield f"$.entities.mentions[{i}]", f"DATE {_show(m['text'])!r} leaves out its modifier {mod!r}"
@@ -211,7 +214,7 @@ def _reporting_trigger(rec):
 def _one_word(rec):
     for i, e in enumerate(rec.get("events") or []):
         words = e["trigger"]["text"].split()
-        if len(words) > 1 and not (len(words) == 2 and words[1].lower() in _PARTICLES):
+        if len(words) > 1 and not all(w.lower() in _PARTICLES for w in words[1:]):   # "came back down" is one verb
             yield f"$.events[{i}].trigger", f"trigger {e['trigger']['text']!r} is more than one word and not a phrasal verb"
 
 

@@ -84,6 +84,14 @@ def test_approximators_and_abbreviations_are_not_findings():
     assert list(lint_record(rec)) == []
 
 
+def test_prepositions_possessives_and_two_particle_verbs_are_not_findings():
+    rec = article("t-1", "The motion is not about 1 minister. She lost most of this season's contracts. "
+                         "She came back down.", [("m1", "1", "CARDINAL", "NAM", "e1"),
+                                                 ("m2", "this season", "DATE", "NAM", "e2")],
+                  events=[("v1", "came back down", "Movement:Transport", [])])
+    assert list(lint_record(rec)) == []
+
+
 def test_a_verb_last_is_not_a_date_modifier():
     rec = article("t-1", "The battery is designed to last eight years.", [("m1", "eight years", "DATE", "NAM", "e1")])
     assert list(lint_record(rec)) == []
