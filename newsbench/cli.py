@@ -19,6 +19,22 @@ class UsageError(Exception):
     """Bad input or arguments: reported as one line, exit 2, never a traceback."""
 
 
+#: Problems printed per input file; the rest are counted, so a broken file cannot flood the terminal.
+PROBLEMS_PER_FILE = 20
+
+
+def _print_problems(problems, per_file: int = PROBLEMS_PER_FILE) -> None:
+    shown: dict = {}
+    for p in problems:
+        key = getattr(p, "file", None)
+        shown[key] = shown.get(key, 0) + 1
+        if shown[key] <= per_file:
+            print(p, file=sys.stderr)
+    for key, n in shown.items():
+        if n > per_file:
+            print(f"{key or 'input'}: {n - per_file} more problem(s) not shown (first {per_file} above)", file=sys.stderr)
+
+
 def _command(sub, name: str, help: str, example: str, func: Callable) -> argparse.ArgumentParser:
     p = sub.add_parser(name, help=help, description=help, epilog=f"example:\n  {example}",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -31,8 +47,7 @@ def cmd_validate(args) -> int:
     from .validation import exit_code, validate
 
     problems = validate(*args.paths, kind=args.kind)
-    for p in problems:
-        print(p, file=sys.stderr)
+    _print_problems(problems)
     code = exit_code(problems)
     if code == 0 and not args.quiet:
         print(f"ok: {', '.join(map(str, args.paths))} valid ({args.kind} schema)")
@@ -54,8 +69,7 @@ def cmd_lint(args) -> int:
     if unknown:
         raise UsageError(f"unknown rule {unknown[0]!r}; `newsbench lint --list` lists them")
     findings, problems = lint(*args.paths, rules=args.rules)
-    for p in problems:
-        print(p, file=sys.stderr)
+    _print_problems(problems)
     if args.json:
         sys.stdout.write(json.dumps([f.__dict__ for f in findings], indent=1, ensure_ascii=False) + "\n")
     else:
@@ -184,8 +198,7 @@ def cmd_agreement(args) -> int:
     refuse_inputs(args.output, [args.a, args.b])
     problems = validate(args.a, args.b)
     if problems:
-        for p in problems:
-            print(p, file=sys.stderr)
+        _print_problems(problems)
         return exit_code(problems)
     a, b = read_articles(args.a), read_articles(args.b)
     if args.exclude:
@@ -285,8 +298,7 @@ def cmd_import(args) -> int:
                   f"(published {PLACEHOLDER_META['published']}, license {PLACEHOLDER_META['license']}): "
                   f"edit them before use", file=sys.stderr)
     problems = validate(args.output)
-    for p in problems:
-        print(p, file=sys.stderr)
+    _print_problems(problems)
     print(f"imported {len(records)} article(s) to {args.output}; "
           f"{len(problems) or 'no'} validation problem(s)", file=sys.stderr)
     return exit_code(problems)
@@ -299,8 +311,7 @@ def _articles_for_export(args):
 
     if args.input:
         problems = validate(args.input)
-        for p in problems:
-            print(p, file=sys.stderr)
+        _print_problems(problems)
         return (None, exit_code(problems)) if problems else (read_articles(args.input), 0)
     version = version_dir(args.version).name
     return (load_all(version) if args.split == "all" else load(args.split, version=version)), 0
@@ -350,9 +361,6 @@ HF_OWNS = owned_by_names(("dataset_dict.json", "dataset_info.json", "state.json"
 
 
 # -- scoring --------------------------------------------------------------------------------------
-_MAX_PROBLEMS = 100
-
-
 def _csv(value: str) -> tuple:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
@@ -365,11 +373,8 @@ def _scoring_options(args) -> dict:
 
 
 def _report_problems(command: str, err) -> int:
-    for p in err.problems[:_MAX_PROBLEMS]:
-        print(p, file=sys.stderr)
-    more = len(err.problems) - _MAX_PROBLEMS
-    print(f"newsbench {command}: {len(err.problems)} problem(s){f' ({more} not shown)' if more > 0 else ''}; "
-          f"nothing scored", file=sys.stderr)
+    _print_problems(err.problems)
+    print(f"newsbench {command}: {len(err.problems)} problem(s); nothing scored", file=sys.stderr)
     return EXIT_UNUSABLE
 
 

@@ -177,7 +177,7 @@ def _speaker_nearest(rec):
 # -- level 4: events ------------------------------------------------------------------------------
 _REPORTING = frozenset("said says say saying told tells tell stated states added adds noted notes according "
                        "explained explains insisted insists".split())
-_PARTICLES = frozenset("up down out off over in on back away behind around through aside forward together".split())
+_PARTICLES = frozenset("up down out off over under in on back away behind around round through across apart ahead along aside forward together".split())
 
 
 @rule("no-date-of-birth-event", 4, "'date of birth' is no event (index.md, 1.3)")
@@ -195,8 +195,8 @@ def _scheduled_transport(rec):
             continue
         t = e["trigger"]["text"].lower()
         before = _word_before(rec["text"], e["trigger"]["start"])
-        if t in ("flights", "services", "service") or t.startswith("overflight") or \
-                before in ("scheduled", "regular", "daily", "weekly"):
+        if t in ("services", "service") or t.startswith("overflight") or \
+                before in ("scheduled", "regular", "daily", "weekly", "all"):
             yield f"$.events[{i}]", f"{e['trigger']['text']!r} names a scheduled service, not a specific trip"
 
 

@@ -27,7 +27,7 @@ from typing import Iterable, Iterator, Optional, Union
 from .anchoring import whole_word_matches
 from .metrics import clip
 from .labels import ENTITY_TYPES, EVENT_ROLES, EVENT_TYPES, FRAMES, MENTION_LEVELS, QUOTE_KINDS, REALIS
-from .validation import UNUSABLE, Problem, _json_path, _schema_reason, parse_line, schema_validator
+from .validation import UNUSABLE, Problem, _json_path, _schema_reason, clip_reason, parse_line, schema_validator
 
 try:  # orjson is several times faster than json on large files; both give the same objects
     import orjson
@@ -469,12 +469,6 @@ def schema_messages(rec: dict, opts: CheckOptions) -> list[tuple[str, str]]:
             continue
         out.append((_json_path(err.absolute_path), clip_reason(_schema_reason(err), err.instance)))
     return out
-
-
-def clip_reason(reason: str, value) -> str:
-    """A schema message with a huge offending value cut short (it is usually quoted whole)."""
-    r = repr(value)
-    return reason.replace(r, clip(value)) if len(r) > 80 and r in reason else reason
 
 
 # -- offsets against the gold text ----------------------------------------------------------------

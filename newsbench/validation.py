@@ -18,6 +18,7 @@ from typing import Iterable, Iterator, Optional
 from jsonschema import Draft202012Validator
 
 from .labels import ROLE_ENTITY_TYPES, ROLES_BY_EVENT_TYPE
+from .metrics import clip
 from .resources import load_schema
 
 INVALID = 1
@@ -35,7 +36,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.article_id or '-'}: {self.path}: {self.reason}"
+        aid = self.article_id or "-"
+        return f"{where}: {aid if len(aid) <= 60 else aid[:59] + '…'}: {self.path}: {self.reason}"
 
 
 def _json_path(parts: Iterable) -> str:
@@ -58,12 +60,12 @@ def schema_validator(kind: str = "article") -> Draft202012Validator:
 
 def _schema_reason(err) -> str:
     if err.validator == "enum":
-        return f"unknown label {err.instance!r} (allowed: {', '.join(map(str, err.validator_value))})"
+        return f"unknown label {clip(err.instance)} (allowed: {', '.join(map(str, err.validator_value))})"
     if err.validator == "additionalProperties":
         return err.message.replace("Additional properties are not allowed", "unknown field(s)")
     if err.validator == "oneOf" and isinstance(err.instance, (str, type(None))):
-        return f"{err.instance!r} is not a valid value here"
-    return err.message
+        return f"{clip(err.instance)} is not a valid value here"
+    return clip_reason(err.message, err.instance)
 
 
 def schema_problems(record: dict, kind: str = "article") -> Iterator[tuple[str, str]]:
@@ -155,36 +157,45 @@ def semantic_problems(rec: dict) -> Iterator[tuple[str, str]]:
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, Optional[dict], Optional[Problem]]]:
-    """Yield (line number, record or None, problem or None); file-level problems come with line 0."""
+    """Yield (line number, record or None, problem or None), streaming: one line in memory at a time.
+
+    File-level problems come with line 0. A leading byte-order mark is tolerated (one rule with
+    `evaluate`).
+    """
     name = str(path)
     try:
-        data = Path(path).read_bytes()
+        f = open(path, "rb", buffering=1 << 16)
     except FileNotFoundError:
         yield 0, None, Problem(name, None, None, "$", "file not found", UNUSABLE)
+        return
+    except IsADirectoryError:
+        yield 0, None, Problem(name, None, None, "$", "is a folder, not a JSONL file", UNUSABLE)
         return
     except OSError as err:
         yield 0, None, Problem(name, None, None, "$", f"cannot read: {err.strerror}", UNUSABLE)
         return
-    try:
-        content = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data[:err.start].count(b"\n") + 1
-        yield 0, None, Problem(name, line, None, "$", f"not UTF-8 (byte {data[err.start]:#04x} at offset {err.start})",
-                               UNUSABLE)
-        return
-    if not content.strip():
+    offset, seen_content = 0, False
+    with f:
+        for n, raw in enumerate(f, 1):
+            if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw, offset = raw[3:], 3
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as err:
+                yield 0, None, Problem(name, n, None, "$", f"not UTF-8 (byte {raw[err.start]:#04x} at offset "
+                                                             f"{offset + err.start})", UNUSABLE)
+                return
+            offset += len(raw)
+            if not line.strip():
+                continue
+            seen_content = True
+            rec, reason, severity = parse_line(line)
+            if reason:
+                yield n, None, Problem(name, n, None, "$", reason, severity)
+                continue
+            yield n, rec, None
+    if not seen_content:
         yield 0, None, Problem(name, None, None, "$", "empty file: no articles", UNUSABLE)
-        return
-    if content.startswith("\ufeff"):   # a byte-order mark from a Windows tool: tolerated, as `evaluate` does
-        content = content[1:]
-    for n, line in enumerate(content.split("\n"), 1):
-        if not line.strip():
-            continue
-        rec, reason, severity = parse_line(line)
-        if reason:
-            yield n, None, Problem(name, n, None, "$", reason, severity)
-            continue
-        yield n, rec, None
 
 
 def _unique_keys(pairs: list) -> dict:
@@ -216,7 +227,7 @@ def parse_line(line: str) -> tuple[Optional[dict], Optional[str], int]:
     except RecursionError:
         return None, "not usable JSON: nested too deeply", UNUSABLE
     except _DuplicateKey as err:
-        return None, f"duplicate key {clip(str(err.args[0]))!r} in one object (which copy is meant?)", INVALID
+        return None, f"duplicate key {clip(err.args[0])} in one object (which copy is meant?)", INVALID
     if not isinstance(rec, dict):
         return None, "a line must be a JSON object", INVALID
     if _SURROGATE_ESCAPE.search(line):
@@ -227,9 +238,10 @@ def parse_line(line: str) -> tuple[Optional[dict], Optional[str], int]:
     return rec, None, 0
 
 
-def clip(value: str, width: int = 60) -> str:
-    """A value short enough for a one-line message."""
-    return value if len(value) <= width else value[:width - 1] + "…"
+def clip_reason(reason: str, value) -> str:
+    """A schema message with a huge offending value cut short (jsonschema quotes it whole)."""
+    r = repr(value)
+    return reason.replace(r, clip(value)) if len(r) > 80 and r in reason else reason
 
 
 def validate_file(path: Path, kind: str = "article", seen_ids: Optional[dict] = None,

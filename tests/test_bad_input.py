@@ -223,3 +223,16 @@ def test_output_through_a_symlink_to_a_fifo_reaches_the_reader(tmp_path):
     reader.join(timeout=30)
     assert done.returncode == 0, done.stderr
     assert link.is_symlink() and stat.S_ISFIFO(os.stat(fifo).st_mode) and got and got[0].startswith(b"# id")
+
+
+def test_error_output_is_capped_per_file_and_values_are_clipped(tmp_path):
+    f = tmp_path / "many.jsonl"
+    f.write_text("".join('{"id": "x%d", "text": 5}\n' % k for k in range(200)))
+    done = cli("validate", f)
+    lines = done.stderr.splitlines()
+    assert done.returncode == 1 and len(lines) < 40, len(lines)
+    assert any("more problem(s) not shown" in line for line in lines)
+    big = tmp_path / "big.jsonl"
+    big.write_text(json.dumps({"id": "a" * 100_000, "text": "t"}) + "\n")
+    done = cli("validate", big)
+    assert done.returncode == 1 and max(map(len, done.stderr.splitlines())) < 400

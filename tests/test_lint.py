@@ -92,6 +92,12 @@ def test_prepositions_possessives_and_two_particle_verbs_are_not_findings():
     assert list(lint_record(rec)) == []
 
 
+def test_specific_flights_are_trips():
+    rec = article("t-1", "Replacing them required helicopter flights.",
+                  events=[("v1", "flights", "Movement:Transport", [])])
+    assert list(lint_record(rec)) == []
+
+
 def test_a_verb_last_is_not_a_date_modifier():
     rec = article("t-1", "The battery is designed to last eight years.", [("m1", "eight years", "DATE", "NAM", "e1")])
     assert list(lint_record(rec)) == []
