@@ -65,8 +65,30 @@ def previous_splits(corpus_root: Path) -> dict[str, str]:
     return out
 
 
-def build_all(sheet_paths: Iterable[Path], text_dir: Optional[Path] = None) -> list[dict]:
-    """Build and fully check every sheet; raise ValueError listing every problem."""
+def read_provenance(path: Path) -> dict[str, dict]:
+    """Article id -> meta.annotation, from annotations/provenance.yaml (defaults merged into each entry)."""
+    try:
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise ValueError(f"{path}: cannot read the provenance file: {str(err).splitlines()[0]}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("articles"), dict):
+        raise ValueError(f"{path}: a provenance file is a mapping with 'defaults' and 'articles'")
+    defaults = doc.get("defaults") or {}
+    out = {}
+    for aid, entry in doc["articles"].items():
+        if not isinstance(entry, dict):
+            raise ValueError(f"{path}: articles.{aid}: must be a mapping")
+        out[str(aid)] = {**defaults, **entry}
+    return out
+
+
+def build_all(sheet_paths: Iterable[Path], text_dir: Optional[Path] = None,
+              provenance: Optional[dict[str, dict]] = None) -> list[dict]:
+    """Build and fully check every sheet; raise ValueError listing every problem.
+
+    With `provenance`, every record gets its meta.annotation and an article without an entry is
+    a problem: a release says who annotated each of its articles.
+    """
     records, problems = [], []
     for p in sorted(map(Path, sheet_paths)):
         try:
@@ -74,6 +96,11 @@ def build_all(sheet_paths: Iterable[Path], text_dir: Optional[Path] = None) -> l
         except ValueError as err:
             problems.append(str(err))
             continue
+        if provenance is not None:
+            if rec["id"] not in provenance:
+                problems.append(f"{p}: {rec['id']}: no entry in the provenance file (who annotated it?)")
+            else:
+                rec["meta"]["annotation"] = provenance[rec["id"]]
         found = list(schema_problems(rec)) or list(semantic_problems(rec))
         problems.extend(f"{p}: {rec['id']}: {path}: {reason}" for path, reason in found)
         records.append(rec)
@@ -104,7 +131,10 @@ def release(version: str, sheet_paths: Iterable[Path], corpus_root: Path, change
     vdir = corpus_root / version
     if vdir.exists():
         raise FileExistsError(f"{vdir} exists: a released version never changes; choose a new version")
-    records = build_all(sheet_paths, text_dir)
+    sheet_paths = [Path(p) for p in sheet_paths]
+    prov_file = sheet_paths[0].parent.parent / "provenance.yaml" if sheet_paths else None
+    provenance = read_provenance(prov_file) if prov_file is not None and prov_file.exists() else None
+    records = build_all(sheet_paths, text_dir, provenance)
     splits = assign_splits(records, previous_splits(corpus_root))
     staging = Path(tempfile.mkdtemp(dir=corpus_root, prefix=f".{version}."))
     try:

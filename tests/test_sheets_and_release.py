@@ -158,3 +158,26 @@ def test_agreement_drops_when_one_side_misses_mentions(tmp_path):
     rows = {r.measure: r for r in compare([full], [part])}
     n = len(full.mentions)
     assert rows["mentions (all levels) strict F1"].value == pytest.approx(2 * (n - 2) / (n + n - 2))
+
+
+def test_release_records_who_annotated_each_article(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "card_template.md").write_text("{{ stats }}\n{{ annotation_summary }}\n")
+    sheet = make_article(tmp_path, SHEET)
+    prov = sheet.parent.parent / "provenance.yaml"
+    prov.write_text("defaults: {annotator_kind: language-model agent, guidelines: '1.4'}\narticles:\n"
+                    "  nb-9002: {annotators: [agent-A1], double_annotated: false, adjudicated: false, reviewed: false}\n")
+    with pytest.raises(ValueError, match="nb-9001: no entry in the provenance file"):
+        release("0.1", [sheet], corpus, "first")
+    prov.write_text(prov.read_text().replace("nb-9002", "nb-9001"))
+    release("0.1", [sheet], corpus, "first")
+    rec = next(json.loads(line) for f in (corpus / "0.1").glob("*.jsonl") for line in f.read_text().splitlines())
+    assert rec["meta"]["annotation"] == {"annotator_kind": "language-model agent", "guidelines": "1.4",
+                                         "annotators": ["agent-A1"], "double_annotated": False,
+                                         "adjudicated": False, "reviewed": False}
+    code, out, err = run_cli("validate", corpus)
+    assert code == 0, err
+    from newsbench.release import render_card
+    assert "annotated under written guidelines (version 1.4) by language-model agents" in render_card(
+        corpus, corpus / "card_template.md")
