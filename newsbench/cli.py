@@ -69,14 +69,15 @@ def cmd_lint(args) -> int:
     if unknown:
         raise UsageError(f"unknown rule {unknown[0]!r}; `newsbench lint --list` lists them")
     findings, problems = lint(*args.paths, rules=args.rules)
-    _print_problems(problems)
+    for message, _ in problems:
+        print(message, file=sys.stderr)
     if args.json:
         sys.stdout.write(json.dumps([f.__dict__ for f in findings], indent=1, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write("".join(f"{f}\n" for f in findings))
     if problems:
         print(f"newsbench lint: {len(problems)} input(s) could not be linted", file=sys.stderr)
-        return EXIT_UNUSABLE
+        return max(severity for _, severity in problems)
     if findings:
         print(f"{len(findings)} finding(s) in {len({(f.file, f.article_id) for f in findings})} article(s)",
               file=sys.stderr)
@@ -235,6 +236,11 @@ def cmd_review(args) -> int:
     files = sorted(Path(args.reviews).glob("*.yaml")) if Path(args.reviews).is_dir() else [Path(args.reviews)]
     if not files or not files[0].exists():
         raise UsageError(f"{args.reviews}: no review files (*.yaml)")
+    from .validation import exit_code, validate
+    problems = validate(args.gold)
+    if problems:
+        _print_problems(problems)
+        return exit_code(problems)
     gold_files = sorted(Path(args.gold).glob("*.jsonl")) if Path(args.gold).is_dir() else [Path(args.gold)]
     gold = {a.id: a.to_dict() for f in gold_files for a in read_articles(f)}
     try:
@@ -373,9 +379,11 @@ def _scoring_options(args) -> dict:
 
 
 def _report_problems(command: str, err) -> int:
+    """Exit 1 when every problem is wrong data, 2 when some input could not be used at all: one rule
+    for every command (`validate` says the same of the same file)."""
     _print_problems(err.problems)
     print(f"newsbench {command}: {len(err.problems)} problem(s); nothing scored", file=sys.stderr)
-    return EXIT_UNUSABLE
+    return max((p.severity for p in err.problems), default=EXIT_UNUSABLE)
 
 
 def _write_outputs(args, text: str, extra: Optional[tuple] = None) -> None:

@@ -193,11 +193,11 @@ def _gold_lines(source: GoldSource):
 
 def _gold_record_problems(source: GoldSource, n: int, rec, err: Exception) -> list:
     """Precise messages for a gold record the scorer could not read (schema, then offsets and references)."""
-    from .predictions import clip_reason
-    from .validation import UNUSABLE, Problem, _json_path, _schema_reason, schema_validator, semantic_problems
+    from .validation import clip_reason
+    from .validation import INVALID, Problem, _json_path, _schema_reason, schema_validator, semantic_problems
 
     if not isinstance(rec, dict):
-        return [Problem(source.name, n, None, "$", "a line must be a JSON object", UNUSABLE)]
+        return [Problem(source.name, n, None, "$", "a line must be a JSON object", INVALID)]
     rid = rec.get("id") if isinstance(rec.get("id"), str) else None
     errors = sorted(schema_validator("article").iter_errors(rec), key=lambda e: list(map(str, e.absolute_path)))
     found = [(_json_path(e.absolute_path), clip_reason(_schema_reason(e), e.instance)) for e in errors]
@@ -207,7 +207,7 @@ def _gold_record_problems(source: GoldSource, n: int, rec, err: Exception) -> li
         except Exception:     # noqa: BLE001 - a record odd enough to trip the checker: the error below says it
             found = []
     found = found or [("$", f"cannot be scored: {type(err).__name__}: {_clip_text(str(err))}")]
-    return [Problem(source.name, n, rid, p, f"gold: {_clip_text(r, 300)}", UNUSABLE) for p, r in found]
+    return [Problem(source.name, n, rid, p, f"gold: {_clip_text(r, 300)}", INVALID) for p, r in found]
 
 
 def _clip_text(text: str, limit: int = 80) -> str:
@@ -232,7 +232,7 @@ def _read_gold(source: GoldSource, tasks: list, progress: _Progress) -> _Gold:
     its JSON path; the checks cheaper in bulk (entity offsets) run once all gold is read.
     """
     from .metrics.base import GoldProblems
-    from .validation import UNUSABLE, Problem
+    from .validation import INVALID, UNUSABLE, Problem
 
     gold, problems = _Gold(), []
     digest = gold.digest
@@ -241,7 +241,7 @@ def _read_gold(source: GoldSource, tasks: list, progress: _Progress) -> _Gold:
             problems.append(prob)
             continue
         if not isinstance(rec, dict):
-            problems.append(Problem(source.name, n, None, "$", "an article must be a JSON object", UNUSABLE))
+            problems.append(Problem(source.name, n, None, "$", "an article must be a JSON object", INVALID))
             continue
         try:
             digest.update(canonical_json(rec) + b"\n")
@@ -254,14 +254,14 @@ def _read_gold(source: GoldSource, tasks: list, progress: _Progress) -> _Gold:
             continue
         if rid in gold.index:
             problems.append(Problem(source.name, n, rid, "$.id", f"gold: duplicate article id (first at line "
-                                                                  f"{gold.lines[gold.index[rid]]})", UNUSABLE))
+                                                                  f"{gold.lines[gold.index[rid]]})", INVALID))
             continue
         doc = len(gold.ids)
         for task in tasks:
             try:
                 task.add_gold(doc, rec)
             except GoldProblems as err:
-                problems += [Problem(source.name, n, rid, p, f"gold: {r}", UNUSABLE) for p, r in err.found]
+                problems += [Problem(source.name, n, rid, p, f"gold: {r}", INVALID) for p, r in err.found]
             except Exception as err:     # noqa: BLE001 - whatever the record holds, one line per problem
                 problems += _gold_record_problems(source, n, rec, err)
                 break
@@ -272,18 +272,18 @@ def _read_gold(source: GoldSource, tasks: list, progress: _Progress) -> _Gold:
         if not doc & 1023:
             progress.show("gold articles", doc)
     for task in tasks:
-        problems += [Problem(source.name, gold.lines[d], gold.ids[d], p, f"gold: {r}", UNUSABLE)
+        problems += [Problem(source.name, gold.lines[d], gold.ids[d], p, f"gold: {r}", INVALID)
                      for d, p, r in task.gold_problems(len(gold.ids))]
     if problems:
         unique = list(dict.fromkeys(problems))     # a field two tasks check is named once
         raise EvaluationError(sorted(unique, key=lambda p: (p.line or 0, _path_key(p.path))))
     if not gold.ids:
-        raise EvaluationError([Problem(source.name, None, None, "$", "the gold has no articles", UNUSABLE)])
+        raise EvaluationError([Problem(source.name, None, None, "$", "empty file: the gold has no articles", UNUSABLE)])
     return gold
 
 
 def _finish(task, gold: _Gold, source: GoldSource):
-    from .validation import UNUSABLE, Problem
+    from .validation import INVALID, Problem
     from .metrics.base import GoldProblem
 
     try:
@@ -292,7 +292,7 @@ def _finish(task, gold: _Gold, source: GoldSource):
         doc = err.doc
         raise EvaluationError([Problem(source.name, gold.lines[doc] if doc is not None else None,
                                        gold.ids[doc] if doc is not None else None, err.path, f"gold: {err.reason}",
-                                       UNUSABLE)]) from None
+                                       INVALID)]) from None
 
 
 @dataclass

@@ -109,6 +109,8 @@ _APPROXIMATORS = ("about", "nearly", "almost", "approximately", "roughly", "arou
                   "more than", "less than", "fewer than", "up to")
 _NUMBER = re.compile(r"(?:[\d$€£¥]|(?:a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                      r"twenty|thirty|forty|fifty|hundred|a hundred|dozens?|a dozen)\b)", re.I)
+_MOTION = frozenset("go goes went gone going come comes came coming rose rise rises risen climbed jumped "
+                    "shot moved crept edged".split())
 _ONE = re.compile(r"(?:1|one|a|an)\b(?![,.]?\d)", re.I)
 _DATE_MODIFIERS = ("last", "next", "past", "early", "late", "mid", "this", "end of", "start of", "beginning of",
                    "middle of", "most of")
@@ -133,6 +135,8 @@ def _value_approximator(rec):
             for a in _APPROXIMATORS:
                 if a in ("about", "around", "some") and _ONE.match(m["text"]):
                     continue       # "not about 1 minister": a preposition before one thing, not an estimate
+                if a == "up to" and _word_before(text, m["start"], 3).split(" ")[0] in _MOTION:
+                    continue       # "debt went up to £164m": a rise, not a bound
                 if _word_before(text, m["start"], a.count(" ") + 1) == a:
                     yield f"$.entities.mentions[{i}]", f"{m['type']} {_show(m['text'])!r} leaves out its approximator {a!r}"
                     break
@@ -249,43 +253,48 @@ def lint_records(records: Iterable[tuple[str, Optional[int], dict]], rules=None)
             for f, n, rec in records for r, path, msg in lint_record(rec, rules)]
 
 
-def _inputs(paths: Iterable) -> Iterator[tuple[str, Optional[int], Optional[dict], Optional[str]]]:
-    """(file, line, record, problem) from JSONL files, version folders, the corpus root (its newest
-    version) and annotation sheets (.yaml, built in memory)."""
+def _inputs(paths: Iterable) -> Iterator[tuple[str, Optional[int], Optional[dict], Optional[str], int]]:
+    """(file, line, record, problem, severity) from JSONL files, version folders, the corpus root (its
+    newest version) and annotation sheets (.yaml, built in memory). Severity as `validate`: 1 for a
+    record that is wrong, 2 for input that cannot be used."""
     from .loading import released_versions
     from .sheets import SheetError, build_sheet
-    from .validation import read_jsonl, schema_problems, semantic_problems
+    from .validation import INVALID, UNUSABLE, read_jsonl, schema_problems, semantic_problems
 
     for p in map(Path, paths):
+        if not p.exists():
+            yield str(p), None, None, "file not found", UNUSABLE
+            continue
         if p.is_dir() and released_versions(p):
             p = p / released_versions(p)[-1]
         files = sorted(p.glob("*.jsonl")) + sorted(p.glob("*.yaml")) if p.is_dir() else [p]
         if not files:
-            yield str(p), None, None, "no .jsonl files or .yaml sheets here"
+            yield str(p), None, None, "a folder with no .jsonl files or .yaml sheets", UNUSABLE
         for f in files:
             if f.suffix in (".yaml", ".yml"):
                 try:
-                    yield str(f), None, build_sheet(f), None
+                    yield str(f), None, build_sheet(f), None, 0
                 except (SheetError, ValueError, OSError) as err:
-                    yield str(f), None, None, f"does not build: {err}"
+                    yield str(f), None, None, f"does not build: {err}", INVALID
                 continue
             for n, rec, prob in read_jsonl(f):
                 if prob:
-                    yield str(f), prob.line, None, prob.reason
+                    yield str(f), prob.line, None, prob.reason, prob.severity
                     continue
                 bad = next(iter(schema_problems(rec)), None) or next(iter(semantic_problems(rec)), None)
                 if bad:
-                    yield str(f), n, None, f"{rec.get('id')}: invalid ({bad[0]}: {bad[1]}); run `newsbench validate`"
+                    yield (str(f), n, None, f"{rec.get('id')}: invalid ({bad[0]}: {bad[1]}); run `newsbench validate`",
+                           INVALID)
                 else:
-                    yield str(f), n, rec, None
+                    yield str(f), n, rec, None, 0
 
 
-def lint(*paths, rules=None) -> tuple[list[Finding], list[str]]:
-    """(findings, problems): problems are inputs that could not be linted (missing, invalid, unbuildable)."""
+def lint(*paths, rules=None) -> tuple[list[Finding], list[tuple[str, int]]]:
+    """(findings, problems): problems are (message, severity) for inputs that could not be linted."""
     records, problems = [], []
-    for f, n, rec, prob in _inputs(paths):
+    for f, n, rec, prob, severity in _inputs(paths):
         if prob:
-            problems.append(f"{f}:{n}: {prob}" if n else f"{f}: {prob}")
+            problems.append((f"{f}:{n}: {prob}" if n else f"{f}: {prob}", severity))
         else:
             records.append((f, n, rec))
     return lint_records(records, rules), problems

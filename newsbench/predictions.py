@@ -27,7 +27,7 @@ from typing import Iterable, Iterator, Optional, Union
 from .anchoring import whole_word_matches
 from .metrics import clip
 from .labels import ENTITY_TYPES, EVENT_ROLES, EVENT_TYPES, FRAMES, MENTION_LEVELS, QUOTE_KINDS, REALIS
-from .validation import UNUSABLE, Problem, _json_path, _schema_reason, clip_reason, parse_line, schema_validator
+from .validation import INVALID, UNUSABLE, Problem, _json_path, _schema_reason, clip_reason, parse_line, schema_validator
 
 try:  # orjson is several times faster than json on large files; both give the same objects
     import orjson
@@ -153,7 +153,7 @@ def iter_records(source, name: Optional[str] = None) -> Iterator[tuple[int, Opti
         if isinstance(rec, dict):
             yield n, rec, None
         else:
-            yield n, None, Problem(name, n, None, "$", "a line must be a JSON object", UNUSABLE)
+            yield n, None, Problem(name, n, None, "$", "a line must be a JSON object", INVALID)
 
 
 def iter_jsonl(path: Path, name: str, digest=None) -> Iterator[tuple[int, Optional[dict], Optional[Problem]]]:
@@ -164,7 +164,8 @@ def iter_jsonl(path: Path, name: str, digest=None) -> Iterator[tuple[int, Option
     try:
         f = open(path, "rb", buffering=READ_BUFFER)
     except OSError as err:
-        reason = "file not found" if isinstance(err, FileNotFoundError) else f"cannot read: {err.strerror}"
+        reason = ("file not found" if isinstance(err, FileNotFoundError) else
+                  "is a folder, not a JSONL file" if isinstance(err, IsADirectoryError) else f"cannot read: {err.strerror}")
         yield 0, None, Problem(name, None, None, "$", reason, UNUSABLE)
         return
     with f:
@@ -191,7 +192,7 @@ def iter_jsonl(path: Path, name: str, digest=None) -> Iterator[tuple[int, Option
                                        UNUSABLE)
                 continue
             if not isinstance(rec, dict):
-                yield n, None, Problem(name, n, None, "$", "a line must be a JSON object", UNUSABLE)
+                yield n, None, Problem(name, n, None, "$", "a line must be a JSON object", INVALID)
                 continue
             bad = _unsafe_line(line)
             if bad:   # rare: only lines the cheap byte tests flag are parsed again, by the validator's rule
@@ -690,7 +691,7 @@ def parse_prediction(rec: dict, text: str, opts: CheckOptions = CheckOptions(), 
     pred, found = prepare(rec, text, opts, line)
     if found:
         rid = rec.get("id") if isinstance(rec.get("id"), str) else None
-        raise PredictionError([Problem(name, line or None, rid, p, r, UNUSABLE) for p, r in found])
+        raise PredictionError([Problem(name, line or None, rid, p, r, INVALID) for p, r in found])
     return pred
 
 
@@ -712,11 +713,11 @@ def read_predictions(source: Union[str, Path, Iterable[dict]], texts: dict[str, 
             continue
         rid = rec.get("id")
         if not _valid_id(rid):
-            yield Problem(name, n, None, "$.id", "missing or invalid id", UNUSABLE)
+            yield Problem(name, n, None, "$.id", "missing or invalid id", INVALID)
             continue
         if rid in first_line:
             yield Problem(name, n, rid, "$.id", f"duplicate prediction for this id (first at line {first_line[rid]})",
-                          UNUSABLE)
+                          INVALID)
             continue
         first_line[rid] = n
         text = texts.get(rid)
@@ -725,12 +726,12 @@ def read_predictions(source: Union[str, Path, Iterable[dict]], texts: dict[str, 
                 yield f"{name}:{n}: {rid}: not in the gold, skipped (--lenient)"
             else:
                 yield Problem(name, n, rid, "$.id", "no gold article with this id (use --lenient to skip it)",
-                              UNUSABLE)
+                              INVALID)
             continue
         pred, found = prepare(rec, text, opts, n)
         if found:
             for p, r in found:
-                yield Problem(name, n, rid, p, r, UNUSABLE)
+                yield Problem(name, n, rid, p, r, INVALID)
             continue
         yield pred
     if not lines and isinstance(source, (str, Path)):   # unusable for `validate` too: not "predicted nothing"

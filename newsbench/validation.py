@@ -89,6 +89,19 @@ def _span_problems(text: str, span: dict, path: str) -> Iterator[tuple[str, str]
         yield f"{path}.text", f"span text {t!r} != text[{s}:{e}] {text[s:e]!r}"
 
 
+def _float_offsets(obj, path: str = "$") -> Iterator[tuple[str, str]]:
+    """Offsets written as 1.0: JSON Schema's integer admits them, the format does not."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k in ("start", "end") and type(v) is float:
+                yield f"{path}.{k}", f"offset {v!r} is not an integer"
+            elif isinstance(v, (dict, list)):
+                yield from _float_offsets(v, f"{path}.{k}")
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from _float_offsets(v, f"{path}[{i}]")
+
+
 def semantic_problems(rec: dict) -> Iterator[tuple[str, str]]:
     """Checks beyond the schema, on a record that passed it."""
     text = rec["text"]
@@ -259,6 +272,8 @@ def validate_file(path: Path, kind: str = "article", seen_ids: Optional[dict] = 
         found = [Problem(name, n, aid, p, r) for p, r in schema_problems(rec, kind)]
         if not found and kind == "article":
             found = [Problem(name, n, aid, p, r) for p, r in semantic_problems(rec)]
+        elif not found:
+            found = [Problem(name, n, aid, p, r) for p, r in _float_offsets(rec)]
         problems.extend(found)
         if aid is not None:
             if aid in seen_ids:

@@ -74,7 +74,7 @@ def test_missing_article_is_predicted_empty_with_a_warning(tmp_path, gold_file):
 def test_unknown_id_is_an_error_unless_lenient(tmp_path, gold_file):
     preds = write_jsonl(tmp_path / "p.jsonl", [{"id": "nope", "entities": {"mentions": []}}])
     code, _, err = run_cli("evaluate", preds, "--gold", gold_file)
-    assert code == 2 and f"{preds}:1: nope: $.id: no gold article with this id" in err
+    assert code == 1 and f"{preds}:1: nope: $.id: no gold article with this id" in err
     code, _, err = run_cli("evaluate", preds, "--gold", gold_file, "--lenient", "--bootstrap", "0")
     assert code == 0 and "skipped (--lenient)" in err
 
@@ -104,14 +104,15 @@ def _bad_lines():
 
 
 @pytest.mark.parametrize("case", sorted(_bad_lines()))
-def test_bad_input_is_one_line_each_and_exit_2(tmp_path, gold_file, case):
+def test_bad_input_is_one_line_each_and_an_exit_code(tmp_path, gold_file, case):
+    """1 for wrong data, 2 for a line that is not JSON: the rule `validate` follows."""
     content, expected = _bad_lines()[case]
     lines = content if isinstance(content, list) else [content]
     path = tmp_path / "p.jsonl"
     path.write_text("".join((x if isinstance(x, str) else json.dumps(x)) + "\n" for x in lines), encoding="utf-8")
     out_file = tmp_path / "report.json"
     code, out, err = run_cli("evaluate", path, "--gold", gold_file, "-o", out_file, "--errors", tmp_path / "e.jsonl")
-    assert code == 2, err
+    assert code == (2 if case == "malformed line" else 1), err
     assert expected in err, err
     line_no = len(lines)
     assert f"{path}:{line_no}: " in err and "Traceback" not in err
@@ -123,7 +124,7 @@ def test_bad_input_from_the_real_command_has_no_traceback(tmp_path, gold_file):
     path.write_text('{"id": "t-0001", "entities": {"mentions": [{"text": 3, "type": "GPE"}]}}\n', encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "newsbench", "evaluate", str(path), "--gold", str(gold_file)],
                           capture_output=True, text=True)
-    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert f"{path}:1: t-0001: $.entities.mentions[0].text: " in proc.stderr
 
 
@@ -133,7 +134,7 @@ def test_bad_gold_is_reported_with_its_line(tmp_path):
     gold = write_jsonl(tmp_path / "gold.jsonl", [second_article(), rec])
     preds = write_jsonl(tmp_path / "p.jsonl", [{"id": "t-0002"}])
     code, _, err = run_cli("evaluate", preds, "--gold", gold, "--tasks", "entities")
-    assert code == 2 and f"{gold}:2: t-0001:" in err and "gold:" in err and "Traceback" not in err
+    assert code == 1 and f"{gold}:2: t-0001:" in err and "gold:" in err and "Traceback" not in err
 
 
 def test_report_is_never_half_written(tmp_path, gold_file):
@@ -141,7 +142,7 @@ def test_report_is_never_half_written(tmp_path, gold_file):
     out_file = tmp_path / "report.md"
     out_file.write_text("previous report\n")
     bad = write_jsonl(tmp_path / "bad.jsonl", [{"id": "t-0001", "frames": {"primary": "economy"}}])
-    assert run_cli("evaluate", bad, "--gold", gold_file, "-o", out_file)[0] == 2
+    assert run_cli("evaluate", bad, "--gold", gold_file, "-o", out_file)[0] == 1
     assert out_file.read_text() == "previous report\n"
     code, out, _ = run_cli("evaluate", preds, "--gold", gold_file, "--markdown", "--per-type", "-o", out_file,
                            "--errors", tmp_path / "errors.jsonl", "--bootstrap", "0")
@@ -341,7 +342,7 @@ def test_a_corpus_file_is_a_prediction_file(tmp_path, gold_file):
     other["text"] = other["text"].replace("Tuesday", "Monday")
     preds = write_jsonl(tmp_path / "p.jsonl", [other])
     code, _, err = run_cli("evaluate", preds, "--gold", gold_file)
-    assert code == 2 and f"{preds}:1: t-0001: $.text: differs from the gold article's text" in err
+    assert code == 1 and f"{preds}:1: t-0001: $.text: differs from the gold article's text" in err
 
 
 # -- bad gold: every problem, one line each, at its exact path (review 2) -------------------------------------------
@@ -362,7 +363,7 @@ def test_bad_gold_layers_are_all_reported_with_exact_paths(tmp_path):
     gold = write_jsonl(tmp_path / "gold.jsonl", [other, rec])
     preds = write_jsonl(tmp_path / "p.jsonl", [{"id": "t-0001"}])
     code, out, err = run_cli("evaluate", preds, "--gold", gold, "-o", tmp_path / "r.json")
-    assert code == 2 and out == "" and "Traceback" not in err and not (tmp_path / "r.json").exists()
+    assert code == 1 and out == "" and "Traceback" not in err and not (tmp_path / "r.json").exists()
     expected = [f"{gold}:1: t-0002: $.entities.mentions[4].end: gold: offsets [",
                 f"{gold}:1: t-0002: $.frames.primary: gold: unknown frame 'not_a_frame'",
                 f"{gold}:2: t-0001: $.entities.mentions[2].level: gold: unknown mention level 'NAME'",
@@ -391,11 +392,11 @@ def test_bad_gold_mention_offsets_name_every_mention_by_its_index(tmp_path):
     gold = write_jsonl(tmp_path / "gold.jsonl", [rec])
     preds = write_jsonl(tmp_path / "p.jsonl", [{"id": "t-0001"}])
     code, _, err = run_cli("evaluate", preds, "--gold", gold, "--tasks", "entities")
-    assert code == 2 and "Traceback" not in err
+    assert code == 1 and "Traceback" not in err
     assert [line.split(": gold:")[0] for line in err.splitlines()[:-1]] == [
         f"{gold}:1: t-0001: $.entities.mentions[4].end", f"{gold}:1: t-0001: $.entities.mentions[10].start"]
     code, _, err = run_cli("evaluate", preds, "--gold", gold, "--tasks", "entities", "--levels", "NAM,NOM")
-    assert code == 2 and f"{gold}:1: t-0001: $.entities.mentions[0].start: gold: offsets [-3, " in err
+    assert code == 1 and f"{gold}:1: t-0001: $.entities.mentions[0].start: gold: offsets [-3, " in err
 
 
 def test_prediction_messages_clip_huge_values_and_name_the_end(tmp_path, gold_file):
@@ -406,7 +407,7 @@ def test_prediction_messages_clip_huge_values_and_name_the_end(tmp_path, gold_fi
              {"id": "t-0002", "entities": {"mentions": [{"start": 0, "end": 3, "text": huge, "type": "PERSON"}]}}]
     preds = write_jsonl(tmp_path / "p.jsonl", lines)
     code, _, err = run_cli("evaluate", preds, "--gold", gold_file)
-    assert code == 2
+    assert code == 1
     assert f"{preds}:1: t-0001: $.entities.mentions[0].end: offsets [{s}, 100000) out of range" in err
     assert f"{preds}:2: t-0002: $.entities.mentions[0].text: span text 'yyy" in err
     assert max(map(len, err.splitlines())) < 300

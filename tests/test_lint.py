@@ -92,6 +92,13 @@ def test_prepositions_possessives_and_two_particle_verbs_are_not_findings():
     assert list(lint_record(rec)) == []
 
 
+def test_a_rise_up_to_a_value_is_not_a_bound():
+    rec = article("t-1", "Net debt went up to £164m.", [("m1", "£164m", "MONEY", "NAM", "e1")])
+    assert list(lint_record(rec)) == []
+    rec = article("t-1", "It could cost up to £164m.", [("m1", "£164m", "MONEY", "NAM", "e1")])
+    assert [r.id for r, _, _ in lint_record(rec)] == ["value-keeps-approximator"]
+
+
 def test_specific_flights_are_trips():
     rec = article("t-1", "Replacing them required helicopter flights.",
                   events=[("v1", "flights", "Movement:Transport", [])])
