@@ -440,13 +440,16 @@ def cmd_compare(args) -> int:
         if value < 1:
             raise UsageError(f"{option} must be at least 1 for compare ({what}); got {value}")
     try:
-        result = compare(args.predictions, trials=args.trials, **_scoring_options(args))
+        result = compare(args.predictions, trials=args.trials, allow_missing=args.allow_missing,
+                         **_scoring_options(args))
     except EvaluationError as err:
         return _report_problems("compare", err)
     except (SignatureMismatch, ValueError) as err:
         raise UsageError(str(err)) from None
     text = result.to_json() if args.json else result.to_markdown() if args.markdown else result.to_table()
     _write_outputs(args, text)
+    for w in result.warnings:
+        print(f"warning: {w}", file=sys.stderr)
     return 0
 
 
@@ -566,6 +569,8 @@ def build_parser() -> argparse.ArgumentParser:
                  "newsbench compare baseline.jsonl system.jsonl --tasks entities --trials 10000", cmd_compare)
     p.add_argument("predictions", type=Path, nargs="+", help="two or more prediction files; the first is the baseline")
     _add_scoring_arguments(p)
+    p.add_argument("--allow-missing", action="store_true",
+                   help="compare systems that lack predictions for some gold articles (they count as empty)")
     p.add_argument("--trials", type=int, default=10000,
                    help="approximate randomization trials (default 10000, at least 1)")
 

@@ -453,8 +453,12 @@ class SignatureMismatch(ValueError):
 
 
 def compare_reports(reports: Sequence, names: Sequence[str], bootstrap: int = 1000, trials: int = DEFAULT_TRIALS,
-                    seed: Optional[int] = DEFAULT_SEED):
-    """Paired bootstrap and approximate randomization p-values of each report against the first."""
+                    seed: Optional[int] = DEFAULT_SEED, allow_missing: bool = False):
+    """Paired bootstrap and approximate randomization p-values of each report against the first.
+
+    A system with no prediction for some gold articles is scored as predicting nothing there,
+    which can decide a test on its own: refused unless `allow_missing`, and then warned about.
+    """
     from .metrics.base import approximate_randomization, paired_bootstrap
     from .report import Comparison
 
@@ -470,6 +474,16 @@ def compare_reports(reports: Sequence, names: Sequence[str], bootstrap: int = 10
                                     f"{base.signature} vs {rep.signature}")
         if rep.doc_ids != base.doc_ids:
             raise SignatureMismatch(f"{names[0]} and {name} were scored on different articles")
+    warnings = []
+    for name, rep in zip(names, reports):
+        missing = rep.n_articles - rep.n_predicted
+        if missing:
+            what = ("predicted nothing at all" if rep.n_predicted == 0 else
+                    f"has no prediction for {missing} of {rep.n_articles} gold articles")
+            if not allow_missing:
+                raise SignatureMismatch(f"{name} {what}: they count as predicted empty and can decide the test "
+                                        f"alone; pass --allow-missing to compare anyway")
+            warnings.append(f"{name} {what} (counted as predicted empty)")
     rows = []
     for name, rep in zip(names[1:], reports[1:]):
         for task, t in base.tasks.items():
@@ -482,7 +496,7 @@ def compare_reports(reports: Sequence, names: Sequence[str], bootstrap: int = 10
                 delta = None if a_score is None or b_score is None else b_score - a_score
                 rows.append({"task": task, "metric": key, "system": name, "baseline": a_score, "score": b_score,
                              "delta": delta, "p_bootstrap": p_bs[key], "p_ar": p_ar[key]})
-    return Comparison(base.signature, list(names), rows, bootstrap, trials)
+    return Comparison(base.signature, list(names), rows, bootstrap, trials, warnings)
 
 
 def _check_tests(bootstrap, trials) -> None:
@@ -493,11 +507,12 @@ def _check_tests(bootstrap, trials) -> None:
             raise ValueError(f"compare needs {name} >= 1 ({what}); got {value!r}")
 
 
-def compare(predictions: Sequence, names: Optional[Sequence[str]] = None, trials: int = DEFAULT_TRIALS, **options):
+def compare(predictions: Sequence, names: Optional[Sequence[str]] = None, trials: int = DEFAULT_TRIALS,
+            allow_missing: bool = False, **options):
     """Evaluate every predictions file with the same options and test each against the first."""
     names = list(names or [str(p) for p in predictions])
     bootstrap = options.get("bootstrap", 1000)
     seed = options.get("seed", DEFAULT_SEED)
     _check_tests(bootstrap, trials)
     reports = [evaluate(p, **options) for p in predictions]
-    return compare_reports(reports, names, bootstrap, trials, seed)
+    return compare_reports(reports, names, bootstrap, trials, seed, allow_missing)

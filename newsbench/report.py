@@ -168,10 +168,12 @@ class Comparison:
     rows: list                       # dicts: task, metric, system, baseline, score, delta, p_bootstrap, p_ar
     bootstrap: int
     trials: int
+    warnings: list = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"signature": str(self.signature), "systems": self.systems, "baseline": self.systems[0],
                 "bootstrap_resamples": self.bootstrap, "randomization_trials": self.trials,
+                "warnings": self.warnings,
                 "rows": [{k: _round(v) for k, v in r.items()} for r in self.rows]}
 
     def to_json(self) -> str:
@@ -188,12 +190,14 @@ class Comparison:
         widths = [max(len(r[i]) for r in rows) for i in range(len(self._HEAD))]
         body = ["  ".join(c.ljust(w) if i < 3 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
                 for r in rows]
-        return (f"baseline: {self.systems[0]}\nsignature: {self.signature}\n\n" + "\n".join(body) + "\n")
+        notes = "".join(f"warning: {w}\n" for w in self.warnings)
+        return (f"baseline: {self.systems[0]}\nsignature: {self.signature}\n{notes}\n" + "\n".join(body) + "\n")
 
     def to_markdown(self) -> str:
         out = [f"Baseline **{self.systems[0]}**; `{self.signature}`", "",
                "| " + " | ".join(self._HEAD) + " |", "|---|---|---|---:|---:|---:|---:|---:|"]
         out += ["| " + " | ".join(r) + " |" for r in self._lines()]
+        out += [""] + [f"> warning: {w}" for w in self.warnings] if self.warnings else []
         return "\n".join(out) + "\n"
 
 

@@ -236,3 +236,18 @@ def test_error_output_is_capped_per_file_and_values_are_clipped(tmp_path):
     big.write_text(json.dumps({"id": "a" * 100_000, "text": "t"}) + "\n")
     done = cli("validate", big)
     assert done.returncode == 1 and max(map(len, done.stderr.splitlines())) < 400
+
+
+def test_compare_refuses_a_system_missing_articles_unless_allowed(tmp_path):
+    from .scoring_fixtures import article
+
+    second = article("t-0002", "Ada met Bob in Turin.", [("m1", "Ada", "PERSON", "NAM", "e1")])
+    gold = write_jsonl(tmp_path / "gold.jsonl", [seed_article(), second])
+    full = write_jsonl(tmp_path / "full.jsonl", [as_prediction(seed_article()), as_prediction(second)])
+    half = write_jsonl(tmp_path / "half.jsonl", [as_prediction(seed_article())])
+    done = cli("compare", full, half, "--gold", gold, "--bootstrap", "20", "--trials", "20")
+    assert done.returncode == 2 and "has no prediction for 1 of 2 gold articles" in done.stderr
+    assert "--allow-missing" in done.stderr and done.stdout == ""
+    done = cli("compare", full, half, "--gold", gold, "--bootstrap", "20", "--trials", "20", "--allow-missing")
+    assert done.returncode == 0, done.stderr
+    assert "warning: " in done.stdout and "warning: " in done.stderr
