@@ -44,6 +44,10 @@ def fold_crlf(text: str) -> tuple[str, list[int]]:
     return text.replace("\r\n", "\n"), shift
 
 
+def _is_id(x) -> bool:
+    return isinstance(x, (str, int)) and not isinstance(x, bool)
+
+
 def _first(values, where: str) -> str:
     if not isinstance(values, list) or not values or not isinstance(values[0], str):
         raise InteropError(f"{where}: expected a non-empty list of names, got {values!r}")
@@ -85,7 +89,7 @@ def task_to_record(task: dict, mp: dict, where: str) -> dict:
             raise InteropError(f"{where}: result[{k}]: a result is a JSON object")
         if not isinstance(r.get("value", {}), dict):
             raise InteropError(f"{where}: result[{k}].value must be a JSON object")
-        if not isinstance(r.get("id", ""), (str, int)) or isinstance(r.get("id"), bool):
+        if not _is_id(r.get("id", "")):
             raise InteropError(f"{where}: result[{k}].id must be a string")
     aliases = mp.get("label_aliases") or {}
     regions: dict[str, dict] = {}
@@ -115,7 +119,12 @@ def task_to_record(task: dict, mp: dict, where: str) -> dict:
         elif rtype == "relation":
             if "from_id" not in r or "to_id" not in r:
                 raise InteropError(f"{at}: a relation needs from_id and to_id")
-            relations.append((r["from_id"], r["to_id"], (r.get("labels") or [""])[0]))
+            labels = r.get("labels") or [""]
+            if not all(_is_id(r[k]) for k in ("from_id", "to_id")) or not isinstance(labels, list) \
+                    or not isinstance(labels[0], str):
+                raise InteropError(f"{at}: a relation's from_id and to_id are region ids and its labels a list "
+                                   f"of names")
+            relations.append((r["from_id"], r["to_id"], labels[0]))
     for rid, reg in regions.items():
         if reg["label"] not in ENTITY_TYPES + EVENT_TYPES + (mp["quote_label"], mp["cue_label"]):
             raise InteropError(f"{reg['where']}: unknown label {reg['label']!r} (add it to label_aliases)")
