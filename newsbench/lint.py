@@ -155,7 +155,24 @@ def _date_modifier(rec):
                     break
 
 
+@rule("no-cardinal-inside-nom", 2, "CARDINAL: a number inside an annotated NOM span is not annotated as CARDINAL "
+                                   "('the two nations') (entities.md, CARDINAL)")
+def _cardinal_inside_nom(rec):
+    noms = [(m["start"], m["end"]) for m in rec["entities"]["mentions"] if m["level"] == "NOM"]
+    for i, m in enumerate(rec["entities"]["mentions"]):
+        if m["type"] == "CARDINAL" and any(s <= m["start"] and m["end"] <= e for s, e in noms):
+            yield f"$.entities.mentions[{i}]", f"CARDINAL {_show(m['text'])!r} lies inside an annotated NOM mention"
+
+
 # -- level 3: quotes ------------------------------------------------------------------------------
+@rule("quote-no-final-comma", 3, "Direct quotes keep the punctuation inside the marks except a final comma that "
+                                 "only separates the quote from its cue (quotes.md, direct)")
+def _final_comma(rec):
+    for i, q in enumerate(rec.get("quotes") or []):
+        if q["kind"] == "direct" and q["text"].rstrip().endswith(","):
+            yield f"$.quotes[{i}]", f"direct quote ends with the comma that separates it from its cue"
+
+
 @rule("speaker-nearest", 3, "Speakers of follow-on quotes: the nearest preceding mention of the source; an "
                             "appositive of the same attribution is equally right (index.md, 1.3); mentions "
                             "inside quoted words are not attributions")

@@ -35,6 +35,15 @@ CASES = {
     "date-keeps-modifier": (
         article("t-1", "Prices rose over the last eight years.", [("m1", "eight years", "DATE", "NAM", "e1")]),
         article("t-1", "Prices rose over the last eight years.", [("m1", "last eight years", "DATE", "NAM", "e1")])),
+    "no-cardinal-inside-nom": (
+        article("t-1", "The two nations met.", [("m1", "The two nations", "GPE", "NOM", "e1"),
+                                                 ("m2", "two", "CARDINAL", "NAM", "e2")]),
+        article("t-1", "The two nations met.", [("m1", "The two nations", "GPE", "NOM", "e1")])),
+    "quote-no-final-comma": (
+        article("t-1", '"We will win," Ana said.', [("m1", "Ana", "PERSON", "NAM", "e1")],
+                quotes=[("q1", "We will win,", "direct", "said", "m1")]),
+        article("t-1", '"We will win," Ana said.', [("m1", "Ana", "PERSON", "NAM", "e1")],
+                quotes=[("q1", "We will win", "direct", "said", "m1")])),
     "speaker-nearest": (
         article("t-1", 'Ana Ruiz said "Go." She left, and her bag stayed. "Stop."',
                 [("m1", "Ana Ruiz", "PERSON", "NAM", "e1"), ("m2", "She", "PERSON", "PRO", "e1"),
