@@ -201,10 +201,13 @@ _REPORTING = frozenset("said says say saying told tells tell stated states added
 _PARTICLES = frozenset("up down out off over under in on back away behind around round through across apart ahead along aside forward together".split())
 
 
-@rule("no-date-of-birth-event", 4, "'date of birth' is no event (index.md, 1.3)")
+@rule("no-date-of-birth-event", 4, "'date of birth' (or 'birth date') is no event (index.md, 1.3 and 1.4)")
 def _date_of_birth(rec):
+    text = rec["text"]
     for i, e in enumerate(rec.get("events") or []):
-        if e["type"] == "Life:Be-Born" and _word_before(rec["text"], e["trigger"]["start"], 2) == "date of":
+        t = e["trigger"]
+        if e["type"] == "Life:Be-Born" and (_word_before(text, t["start"], 2) == "date of"
+                                             or text[t["end"]:t["end"] + 5].lower() == " date"):
             yield f"$.events[{i}]", "'date of birth' is no Life:Be-Born event"
 
 

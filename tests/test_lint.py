@@ -101,6 +101,13 @@ def test_prepositions_possessives_and_two_particle_verbs_are_not_findings():
     assert list(lint_record(rec)) == []
 
 
+def test_a_birth_date_is_no_event_but_a_founding_date_keeps_its_event():
+    rec = article("t-1", "Her birth date was wrong.", events=[("v1", "birth", "Life:Be-Born", [])])
+    assert [r.id for r, _, _ in lint_record(rec)] == ["no-date-of-birth-event"]
+    rec = article("t-1", "It gave the founding date as 2001.", events=[("v1", "founding", "Business:Start-Org", [])])
+    assert list(lint_record(rec)) == []
+
+
 def test_a_rise_up_to_a_value_is_not_a_bound():
     rec = article("t-1", "Net debt went up to £164m.", [("m1", "£164m", "MONEY", "NAM", "e1")])
     assert list(lint_record(rec)) == []
