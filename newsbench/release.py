@@ -170,10 +170,11 @@ def annotation_summary(articles) -> str:
     reviewed = sum(x.reviewed for x in anns)
     versions = ", ".join(sorted({x.guidelines for x in anns}))
     who = " and ".join(f"{k}s" for k in kinds)
-    return (f"All {len(articles)} articles were annotated under written guidelines (version {versions}) by {who}, "
-            f"with blind double annotation on {double} articles ({adjudicated} of them adjudicated) and a blind "
-            f"review of {reviewed} single-annotated articles; the other {len(articles) - double - reviewed} were "
-            f"annotated once. Each record says which in `meta.annotation`.\n")
+    both = "and adjudication " if adjudicated == double else f"({adjudicated} adjudicated) "
+    return (f"The {len(articles)} articles were annotated under written guidelines (version {versions}) by {who}, "
+            f"with blind double annotation {both}on {double} articles and a blind review of {reviewed} "
+            f"single-annotated articles; the other {len(articles) - double - reviewed} were annotated once and "
+            f"not reviewed. Each record says which in `meta.annotation`.\n")
 
 
 def interval_width_table(leaderboard_dir: Path, system: str = "rules") -> str:

@@ -179,5 +179,5 @@ def test_release_records_who_annotated_each_article(tmp_path):
     code, out, err = run_cli("validate", corpus)
     assert code == 0, err
     from newsbench.release import render_card
-    assert "annotated under written guidelines (version 1.4) by language-model agents" in render_card(
+    assert "annotated under written guidelines (version 1.4) by language-model agents, with blind double" in render_card(
         corpus, corpus / "card_template.md")
