@@ -73,14 +73,17 @@ def frames_against_majority(reports: list[dict]) -> str:
     """The issue's check, generated: does tfidf-frames beat the majority-label baseline, and by how much."""
     by = {(r["system"], r["report"]["settings"]["split"]): r["report"]["tasks"].get("frames") for r in reports}
     lines = ["## tfidf-frames against the majority-label baseline\n",
-             "| split | metric | majority-frames | tfidf-frames | difference |", "|---|---|---:|---:|---:|"]
+             "| split | metric | majority-frames | tfidf-frames | difference | 95% intervals |",
+             "|---|---|---:|---:|---:|---|"]
     for split in ("validation", "test"):
         maj, tf = by.get(("majority-frames", split)), by.get(("tfidf-frames", split))
         if not (maj and tf):
             continue
         for key in ("labels.micro.f1", "labels.macro.f1", "primary.accuracy"):
             a, b = maj["headline"][key], tf["headline"][key]
-            lines.append(f"| {split} | {key} | {a:.3f} | {b:.3f} | {b - a:+.3f} |")
+            ia, ib = maj.get("intervals", {}).get(key), tf.get("intervals", {}).get(key)
+            overlap = "n/a" if not (ia and ib) else "overlap" if ia[1] >= ib[0] and ib[1] >= ia[0] else "apart"
+            lines.append(f"| {split} | {key} | {a:.3f} | {b:.3f} | {b - a:+.3f} | {overlap} |")
     return "\n".join(lines) + "\n" if len(lines) > 3 else ""
 
 
@@ -91,7 +94,7 @@ def render(reports: list[dict]) -> str:
         rows = [r for r in reports if r["report"]["settings"]["split"] == split]
         if not rows:
             continue
-        out.append(f"## {split.capitalize()} split\n")
+        out.append(f"## {split.capitalize()} split ({rows[0]['report']['articles']} articles)\n")
         tasks = sorted({t for r in rows for t in r["report"]["tasks"]},
                        key=lambda t: ("entities", "quotes", "events", "frames").index(t))
         for task in tasks:
