@@ -188,10 +188,17 @@ def from_brat(text: str, ann: str, sidecar: Optional[dict], name: str, mapping: 
                 head, span_text = rest.split("\t", 1) if "\t" in rest else (rest, None)
                 label, offs = head.split(" ", 1)
                 frags = [tuple(map(int, f.split())) for f in offs.split(";")]
-                if len(frags) > 1 or len(frags[0]) != 2:
+                # brat writes a span over a line break as fragments around it: those are one span;
+                # fragments with words between them are a discontinuous span, which newsbench has not
+                gaps = [(a[1], b[0]) for a, b in zip(frags, frags[1:])]
+                if any(len(f) != 2 for f in frags) or not all(
+                        any(src[x:y].strip() == "" and x <= y for src in (text, text.replace("\r\n", "\n")))
+                        for x, y in gaps):
                     raise InteropError(f"{where}: {ident}: discontinuous span {offs!r}: newsbench spans are "
                                        f"contiguous (guidelines, General span rules); split it or join it in brat")
-                tbs[ident] = (label, frags[0][0], frags[0][1])
+                tbs[ident] = (label, frags[0][0], frags[-1][1])
+                if span_text is not None and len(frags) > 1:   # brat joins the fragments' texts with spaces
+                    span_text = None
                 if span_text is not None:
                     texts_given[ident] = (where, span_text)
             elif ident.startswith("A"):
