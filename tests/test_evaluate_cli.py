@@ -59,7 +59,8 @@ def test_empty_predictions_give_recall_zero(tmp_path, gold_file):
     preds = write_jsonl(tmp_path / "p.jsonl", [{"id": r["id"]} for r in golds()])
     report, _ = evaluate_json(preds, "--gold", gold_file, "--tasks", "entities,quotes,events,frames")
     recalls = [v for t in report["tasks"].values() for k, v in t["scores"].items() if k.endswith(".r")]
-    assert recalls and all(v == 0.0 for v in recalls)
+    assert recalls and all(v == 0.0 for v in recalls if v is not None)   # None: a label absent on both sides
+    assert all(v == 0.0 for t in report["tasks"].values() for k, v in t["headline"].items() if k.endswith(".r"))
     assert report["tasks"]["frames"]["scores"]["primary.accuracy"] == 0.0
 
 
@@ -531,3 +532,13 @@ def test_schemes_and_levels_are_sorted_and_deduplicated_in_the_signature(tmp_pat
     two, _ = evaluate_json(preds, "--gold", gold_file, "--schemes", "strict,exact,type", "--levels", "NAM,PRO")
     assert one["signature"] == two["signature"] and one["tasks"] == two["tasks"]
     assert "|match:strict,exact,type|levels:NAM,PRO|" in one["signature"]
+
+
+@pytest.mark.parametrize("split", ["train", "validation", "test"])
+def test_the_released_gold_against_itself_is_one_or_na_never_zero(split):
+    """A number with nothing on either side (a frame absent from a split) is n/a, not 0.0."""
+    gold = newsbench.load(split)
+    report = json.loads(newsbench.evaluate([a.to_dict() for a in gold], split=split, bootstrap=0,
+                                           tasks=["entities", "quotes", "events", "frames"]).to_json(per_type=True))
+    values = {f"{t}.{k}": v for t, task in report["tasks"].items() for k, v in task["scores"].items()}
+    assert values and {v for v in values.values()} <= {1.0, None}, {k: v for k, v in values.items() if v not in (1.0, None)}

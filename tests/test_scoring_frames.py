@@ -118,8 +118,8 @@ def test_frames_agree_with_scikit_learn_defaults(docs):
     for i, frame in enumerate(mlb.classes_):
         assert (ours[f"{frame}.p"], ours[f"{frame}.r"], ours[f"{frame}.f1"]) == \
             pytest.approx(tuple(v[i] for v in per_label)), frame
-    for frame in set(FRAMES) - set(mlb.classes_):      # absent on both sides: 0, as scikit-learn's zero_division
-        assert (ours[f"{frame}.p"], ours[f"{frame}.r"], ours[f"{frame}.f1"]) == (0.0, 0.0, 0.0)
+    for frame in set(FRAMES) - set(mlb.classes_):      # absent on both sides: n/a (scikit-learn says 0)
+        assert (ours[f"{frame}.p"], ours[f"{frame}.r"], ours[f"{frame}.f1"]) == (None, None, None)
 
 
 def test_frames_without_gold_frames_are_undefined():

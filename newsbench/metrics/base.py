@@ -14,10 +14,10 @@ arrays of ``n`` scores (NaN where undefined); ``corpus_score`` gives floats, Non
 Undefined numbers: a number with nothing to count on either side -- no gold and no predicted
 items -- is NaN in ``score`` and reported as n/a, so that an empty layer scored against itself is
 not reported as a perfect, or a zero, score; an interval leaves out the resamples on which its
-number is undefined. The one exception is the corpus value of a per-label number (one type, kind
-or frame absent from both sides): it is 0, as nervaluate and scikit-learn's ``zero_division=0``
-report it (``Metric.per_label``), and has no interval. Other 0/0 ratios (a precision with gold
-but no predictions) are 0.
+number is undefined. That holds for a per-label number too (one type, kind or frame absent from
+both sides): n/a, where nervaluate and scikit-learn's ``zero_division=0`` report 0 -- gold scored
+against itself must never show a 0. Other 0/0 ratios (a precision with gold but no predictions)
+are 0.
 """
 from __future__ import annotations
 
@@ -104,9 +104,8 @@ class Metric:
         return (), ()
 
     def corpus_score(self, doc_stats: np.ndarray) -> dict[str, Optional[float]]:
-        """The numbers of the summed rows, as floats; an undefined one is None (n/a), or 0.0 for a label's."""
-        out = {k: _float(v) for k, v in self.score(np.asarray(doc_stats, dtype=np.float64).sum(0)).items()}
-        return {k: 0.0 if v is None and self.per_label(k) else v for k, v in out.items()}
+        """The numbers of the summed rows, as floats; an undefined one is None (n/a)."""
+        return {k: _float(v) for k, v in self.score(np.asarray(doc_stats, dtype=np.float64).sum(0)).items()}
 
 
 def _float(v) -> Optional[float]:
