@@ -52,8 +52,9 @@ def _spans(rec: dict) -> Iterator[tuple[str, dict, str]]:
 
 def _word_before(text: str, start: int, n: int = 1) -> str:
     """The n words (lower-cased) just before `start`, joined by spaces ('' at the text's start)."""
-    words = re.findall(r"[\w'’-]+", text[max(0, start - 60):start])
-    return " ".join(words[-n:]).lower() if len(words) >= n and re.search(r"[\w'’-]\s*$|\s$", text[:start]) else ""
+    window = text[max(0, start - 60):start]      # a window, not the whole prefix: this runs per mention
+    words = re.findall(r"[\w'’-]+", window)
+    return " ".join(words[-n:]).lower() if len(words) >= n and re.search(r"[\w'’-]\s*$|\s$", window) else ""
 
 
 def _show(text: str) -> str:

@@ -68,8 +68,26 @@ def _schema_reason(err) -> str:
     return clip_reason(err.message, err.instance)
 
 
+_fast_validators: dict = {}
+
+
+def fast_validator(kind: str):
+    """jsonschema-rs for the same schema, when installed: it only says valid or not, fast; every
+    message still comes from `jsonschema`, so the wording and paths are the same either way."""
+    if kind not in _fast_validators:
+        try:
+            import jsonschema_rs
+            _fast_validators[kind] = jsonschema_rs.validator_for(load_schema(kind))
+        except Exception:   # noqa: BLE001 - not installed, or a schema it cannot compile: use jsonschema alone
+            _fast_validators[kind] = None
+    return _fast_validators[kind]
+
+
 def schema_problems(record: dict, kind: str = "article") -> Iterator[tuple[str, str]]:
     """(json path, reason) for every schema error, in document order."""
+    fast = fast_validator(kind)
+    if fast is not None and fast.is_valid(record):
+        return
     errors = sorted(schema_validator(kind).iter_errors(record), key=lambda e: list(map(str, e.absolute_path)))
     for err in errors:
         yield _json_path(err.absolute_path), _schema_reason(err)

@@ -93,8 +93,9 @@ def test_nothing_calls_the_corpus_hand_or_human_annotated():
 
     root = Path(__file__).resolve().parents[1]
     files = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True).stdout.split()
-    claim = re.compile(r"hand[- ]annotated|annotated by hand|human[- ]annotated", re.I)
-    hits = [f for f in files if not f.endswith(".jsonl") and f != "tests/test_corpus.py"
+    claim = re.compile("|".join(("hand" + "[- ]annotated", "annotated by " + "hand", "human" + "[- ]annotated")),
+                       re.I)   # built from parts so this file does not match its own pattern
+    hits = [f for f in files if not f.endswith(".jsonl")
             and (root / f).is_file() and claim.search((root / f).read_text(encoding="utf-8", errors="ignore"))]
     assert hits == []
 

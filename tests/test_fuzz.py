@@ -124,3 +124,16 @@ def test_brat_import_never_crashes(tmp_path_factory, lines, text):
     (d / "b" / "a.txt").write_text(text, encoding="utf-8", errors="surrogatepass")
     (d / "b" / "a.ann").write_text("\n".join(lines) + "\n", encoding="utf-8", errors="surrogatepass")
     _ok(run_cli("import", "brat", d / "b", "-o", d / "o.jsonl")[0])
+
+
+@FUZZ
+@given(record=mutated(ARTICLE, ARTICLE_PATHS), pred=mutated(PREDICTION, PREDICTION_PATHS))
+def test_the_fast_schema_engine_agrees_with_jsonschema(record, pred):
+    """jsonschema-rs only short-cuts valid records: it must call valid exactly what jsonschema does."""
+    from newsbench.validation import fast_validator, schema_validator
+
+    for kind, rec in (("article", record), ("prediction", pred)):
+        fast = fast_validator(kind)
+        assert fast is not None
+        slow_ok = not any(True for _ in schema_validator(kind).iter_errors(rec))
+        assert fast.is_valid(rec) == slow_ok, (kind, rec)
