@@ -171,7 +171,7 @@ def _cardinal_inside_nom(rec):
 def _final_comma(rec):
     for i, q in enumerate(rec.get("quotes") or []):
         if q["kind"] == "direct" and q["text"].rstrip().endswith(","):
-            yield f"$.quotes[{i}]", f"direct quote ends with the comma that separates it from its cue"
+            yield f"$.quotes[{i}]", "direct quote ends with the comma that separates it from its cue"
 
 
 @rule("speaker-nearest", 3, "Speakers of follow-on quotes: the nearest preceding mention of the source; an "

@@ -8,11 +8,7 @@ import pytest
 from newsbench.lint import RULES, lint, lint_record
 
 from .helpers import run_cli
-from .scoring_fixtures import article, at, seed_article, write_jsonl
-
-
-def _quote(text, content, speaker, cue=None, kind="direct"):
-    return ("q1", content, kind, cue, speaker)
+from .scoring_fixtures import article, seed_article, write_jsonl
 
 
 # rule id -> (a record that breaks the rule, the same case done by the guidelines)
