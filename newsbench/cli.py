@@ -389,7 +389,8 @@ def _report_problems(command: str, err) -> int:
 def _write_outputs(args, text: str, extra: Optional[tuple] = None) -> None:
     """Everything is rendered before anything is written; the files are written all or nothing.
 
-    `extra` is (option, path, text) for a second file (--errors).
+    `extra` is (option, path, data) for a second file (--errors; its data may be chunks made as
+    they are written, so a large error file is never whole in memory).
     """
     from .outputs import write_all
 
@@ -422,7 +423,7 @@ def cmd_evaluate(args) -> int:
         text = report.to_markdown(per_type=args.per_type)
     else:
         text = report.to_table(per_type=args.per_type)
-    _write_outputs(args, text, ("--errors", args.errors, report.errors_jsonl()) if args.errors else None)
+    _write_outputs(args, text, ("--errors", args.errors, report.errors_jsonl_chunks()) if args.errors else None)
     for w in report.warnings:
         print(f"warning: {w}", file=sys.stderr)
     return 0

@@ -9,13 +9,15 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import heapq
+import itertools
 import json
 import re
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Optional, Sequence, Union
+from typing import Iterable, Iterator, Optional, Sequence, Union
 
 from . import __version__
 
@@ -267,7 +269,8 @@ def _read_gold(source: GoldSource, tasks: list, progress: _Progress) -> _Gold:
                 break
         gold.index[rid] = doc
         gold.ids.append(rid)
-        gold.texts.append(text)
+        # a copy without the UTF-8 form the serialiser cached inside a non-ASCII string (+50% of its size)
+        gold.texts.append(text if text.isascii() else text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass"))
         gold.lines.append(n)
         if not doc & 1023:
             progress.show("gold articles", doc)
@@ -423,14 +426,27 @@ def _evaluate(predictions, source: GoldSource, settings: Settings, bootstrap: in
     order = {i: k for k, i in enumerate(gold_data.ids)}
     unanchored.sort(key=lambda u: (order[u["id"]], _path_key(u["path"])))
 
-    def error_items() -> list[dict]:
-        items = []
-        for name, result in results.items():
-            items += [{"task": name, **item} for item in result.error_items(gold_data.ids, gold_data.texts)]
-        return sorted(items, key=lambda it: (order[it["id"]], chosen.index(it["task"]), _item_start(it)))
+    def error_items() -> Iterator[dict]:
+        """Every task's items, by document in gold order, then task, then start: streamed, never all in memory."""
+        streams = []
+        for rank, (name, result) in enumerate(results.items()):
+            items = result.error_items(gold_data.ids, gold_data.texts)
+            if not result.ordered:
+                items = sorted(items, key=lambda it: order[it["id"]])
+            streams.append(_keyed(items, order, rank, name))
+        merged = heapq.merge(*streams, key=lambda row: row[:2])
+        for _, group in itertools.groupby(merged, key=lambda row: row[:2]):
+            for _, _, name, item in sorted(group, key=lambda row: _item_start(row[3])):
+                yield {"task": name, **item}
 
     return Report(_signature(gold_data, chosen, settings, bootstrap, seed), task_reports, len(gold_data.ids),
                   predicted.n, predicted.warnings, unanchored, duplicates, gold_data.ids, doc_stats, error_items)
+
+
+def _keyed(items, order: dict, rank: int, name: str) -> Iterator[tuple]:
+    """(document, task rank, task, item) per item: the key the streams are merged by."""
+    for it in items:
+        yield order[it["id"]], rank, name, it
 
 
 def _path_key(path: str) -> tuple:

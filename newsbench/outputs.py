@@ -23,9 +23,18 @@ import stat
 import sys
 import tempfile
 from pathlib import Path
-from typing import Callable, Iterable, Union
+from typing import Callable, Iterable, Iterator, Union
 
-Data = Union[str, bytes]
+#: What an output holds: text, bytes, or an iterable of either, written chunk by chunk as it is made
+#: (a large file never has to be in memory whole).
+Data = Union[str, bytes, Iterable[Union[str, bytes]]]
+
+
+def _chunks(data: Data) -> Iterator[bytes]:
+    if isinstance(data, (str, bytes)):
+        data = (data,)
+    for chunk in data:
+        yield chunk.encode("utf-8") if isinstance(chunk, str) else chunk
 
 
 class OutputError(ValueError):
@@ -89,7 +98,8 @@ def write_all(targets: list[tuple[str, object, Data]]) -> None:
                 fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".tmp")
                 staged.append((option, dest, tmp))
                 with os.fdopen(fd, "wb") as f:
-                    f.write(data.encode("utf-8") if isinstance(data, str) else data)
+                    for chunk in _chunks(data):
+                        f.write(chunk)
                 os.chmod(tmp, 0o666 & ~mask)
             except OSError as err:
                 raise OutputError(f"{option} {path}: cannot write: {err.strerror or err}") from None
@@ -108,17 +118,19 @@ def write_all(targets: list[tuple[str, object, Data]]) -> None:
 
 def _write_direct(option: str, path, data: Data) -> None:
     if is_stdout(path):
-        if isinstance(data, bytes):
-            sys.stdout.flush()
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        else:
+        if isinstance(data, str):
             sys.stdout.write(data)
             sys.stdout.flush()
+            return
+        sys.stdout.flush()
+        for chunk in _chunks(data):
+            sys.stdout.buffer.write(chunk)
+        sys.stdout.buffer.flush()
         return
     try:
         with open(path, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            for chunk in _chunks(data):
+                f.write(chunk)
     except OSError as err:
         raise OutputError(f"{option} {path}: cannot write: {err.strerror or err}") from None
 

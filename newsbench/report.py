@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Iterator, Optional
 
 import numpy as np
 
@@ -153,10 +153,25 @@ class Report:
 
     def error_items(self) -> list[dict]:
         """Per-item alignment for error analysis: one dict per missed, spurious or mismatched item."""
-        return self._errors() if self._errors else []
+        return list(self.iter_error_items())
+
+    def iter_error_items(self) -> Iterator[dict]:
+        """The same items one by one (by document, then task, then position), made as they are read."""
+        return iter(self._errors()) if self._errors else iter(())
 
     def errors_jsonl(self) -> str:
-        return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in self.error_items())
+        return "".join(self.errors_jsonl_chunks())
+
+    def errors_jsonl_chunks(self, lines: int = 2000) -> Iterator[str]:
+        """The error file in chunks of `lines` lines: what `evaluate --errors` writes as it goes."""
+        chunk = []
+        for item in self.iter_error_items():
+            chunk.append(json.dumps(item, ensure_ascii=False) + "\n")
+            if len(chunk) >= lines:
+                yield "".join(chunk)
+                chunk = []
+        if chunk:
+            yield "".join(chunk)
 
 
 @dataclass

@@ -25,13 +25,13 @@ from __future__ import annotations
 from array import array
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Optional
+from typing import Iterator, Optional
 
 import numpy as np
 
 from ..labels import ENTITY_TYPES, MENTION_LEVELS
 from .alignment import Spans, align, dedupe, identical_pairs, per_doc
-from .base import (GoldProblems, Metric, Task, TaskResult, add_prf, clip, duplicate_note, macro, prf,
+from .base import (GoldProblems, Metric, by_document, Task, TaskResult, add_prf, clip, duplicate_note, macro, prf,
                    undefined_where)
 
 SCHEMES = ("strict", "exact", "partial", "type")
@@ -316,7 +316,8 @@ class EntityTask(Task):
         notes = {"duplicates": self._copies_note(pred, pred_copies),
                  "gold_duplicates": self._copies_note(gold, gold_copies),
                  "unanchored": list(self._unanchored)}
-        return TaskResult(stats, notes, lambda ids, texts: self._error_items(gold, pred, al, kind, ids, texts))
+        return TaskResult(stats, notes, lambda ids, texts: self._error_items(gold, pred, al, kind, ids, texts),
+                          ordered=True)
 
     def _lost_text(self, doc: int, start: int) -> Optional[str]:
         """The text of an unanchored mention, from its stand-in position."""
@@ -331,7 +332,7 @@ class EntityTask(Task):
                        duplicate_note(d, "entities", None, None, label, copies[i], self._lost_text(d, s)))
         return out
 
-    def _error_items(self, gold: Spans, pred: Spans, al, kind, ids, texts) -> list[dict]:
+    def _error_items(self, gold: Spans, pred: Spans, al, kind, ids, texts) -> Iterator[dict]:
         types = self.options.types
 
         def span(spans: Spans, i) -> dict:
@@ -340,13 +341,16 @@ class EntityTask(Task):
                 return {"start": None, "end": None, "text": self._lost_text(d, s), "type": types[spans.label[i]]}
             return {"start": s, "end": e, "text": texts[d][s:e], "type": types[spans.label[i]]}
 
-        items = [{"id": ids[gold.doc[g]], "error": _ERROR_KIND[k], "gold": span(gold, g), "pred": span(pred, p)}
-                 for g, p, k in zip(al.gold, al.pred, kind) if k]
-        items += [{"id": ids[gold.doc[g]], "error": "missed", "gold": span(gold, g), "pred": None}
-                  for g in al.unmatched_gold()]
-        items += [{"id": ids[pred.doc[p]], "error": "spurious", "gold": None, "pred": span(pred, p)}
-                  for p in al.unmatched_pred()]
-        return items
+        wrong = np.flatnonzero(kind != 0)
+        g_pairs, p_pairs, k_pairs = al.gold[wrong], al.pred[wrong], kind[wrong]
+        missed, spurious = al.unmatched_gold(), al.unmatched_pred()
+        yield from by_document(
+            (gold.doc[g_pairs], lambda u: [{"id": ids[gold.doc[g_pairs[u]]], "error": _ERROR_KIND[k_pairs[u]],
+                                           "gold": span(gold, g_pairs[u]), "pred": span(pred, p_pairs[u])}]),
+            (gold.doc[missed], lambda u: [{"id": ids[gold.doc[missed[u]]], "error": "missed",
+                                          "gold": span(gold, missed[u]), "pred": None}]),
+            (pred.doc[spurious], lambda u: [{"id": ids[pred.doc[spurious[u]]], "error": "spurious", "gold": None,
+                                            "pred": span(pred, spurious[u])}]))
 
 
 def doc_stats(gold, pred, options: Optional[EntityOptions] = None) -> np.ndarray:

@@ -12,14 +12,15 @@ predicted argument whose span is any mention of the gold argument's cluster is c
 """
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from dataclasses import dataclass
-from typing import Optional
+from typing import Iterator, Optional
 
 import numpy as np
 
 from ..labels import EVENT_ROLES, EVENT_TYPES
-from .base import (GoldProblems, Metric, Task, TaskResult, add_prf, clip, duplicate_note, layer_items,
+from .base import (GoldProblems, Metric, Task, TaskResult, interned, add_prf, clip, duplicate_note, layer_items,
                    span_problems)
 
 _LEVELS = ("trig_i", "trig_c", "arg_i", "arg_c", "arg_i+", "arg_c+")
@@ -91,7 +92,9 @@ class EventTask(Task):
     def __init__(self, options: Optional[EventOptions] = None):
         self.options = options or EventOptions()
         self.metric = EventMetric()
-        self._gold: dict[int, tuple[list, list]] = {}    # doc -> (triggers, arguments)
+        self._gold: dict[int, tuple[array, array]] = {}  # doc -> packed (triggers, arguments), see _unpack
+        self._codes: dict[str, int] = {}                 # label or cluster id -> its code in _gold
+        self._labels: list[str] = []
         self._pred: dict[int, tuple[dict, dict]] = {}    # doc -> distinct (triggers, arguments) -> copies
         self._clusters: dict[int, dict] = {}             # doc -> gold mention span -> cluster id
         self._unanchored: list[dict] = []
@@ -103,19 +106,40 @@ class EventTask(Task):
         found = _gold_event_problems(rec, mentions)
         if found:
             raise GoldProblems(found)
-        by_span: dict[tuple, str] = {}
-        for m in sorted(mentions.values(), key=lambda m: m["entity"], reverse=True):
-            by_span[(m["start"], m["end"])] = m["entity"]   # the smallest cluster id wins a shared span
-        self._clusters[doc] = by_span
-        triggers, args = [], []
+        if self.options.argument_coref:    # only then are predicted fillers judged by cluster
+            by_span: dict[tuple, str] = {}
+            for m in sorted(mentions.values(), key=lambda m: m["entity"], reverse=True):
+                by_span[(m["start"], m["end"])] = m["entity"]   # the smallest cluster id wins a shared span
+            self._clusters[doc] = by_span
+        triggers, args = array("q"), array("q")    # packed (see _unpack): a 20,000-article gold stays small
+        code = self._code
         for ev in rec["events"]:
-            t = (ev["trigger"]["start"], ev["trigger"]["end"], ev["type"])
-            triggers.append(t)
+            s, e, etype = ev["trigger"]["start"], ev["trigger"]["end"], code(ev["type"])
+            triggers.extend((s, e, etype))
             for a in ev["arguments"]:
                 m = mentions[a["mention"]]
-                filler = ("entity", m["entity"]) if self.options.argument_coref else ("span", m["start"], m["end"])
-                args.append((ev["type"], t[0], t[1], filler, a["role"]))
+                filler = (1, code(m["entity"]), 0) if self.options.argument_coref else (0, m["start"], m["end"])
+                args.extend((etype, s, e, *filler, code(a["role"])))
         self._gold[doc] = (triggers, args)
+
+    def _code(self, label: str) -> int:
+        """A small integer for a label or cluster id (the task's own table)."""
+        found = self._codes.get(label)
+        if found is None:
+            found = self._codes[label] = len(self._labels)
+            self._labels.append(label)
+        return found
+
+    def _unpack(self, doc: int) -> tuple[list, list]:
+        """A document's gold (triggers, arguments) as the tuples predictions are keyed by."""
+        packed = self._gold.get(doc)
+        if packed is None:
+            return [], []
+        t, a, name = packed[0], packed[1], self._labels
+        triggers = [(t[i], t[i + 1], name[t[i + 2]]) for i in range(0, len(t), 3)]
+        args = [(name[a[i]], a[i + 1], a[i + 2], ("span", a[i + 4], a[i + 5]) if a[i + 3] == 0 else
+                 ("entity", name[a[i + 4]]), name[a[i + 6]]) for i in range(0, len(a), 7)]
+        return triggers, args
 
     def add_pred(self, doc: int, pred) -> None:
         if not pred.events:
@@ -126,13 +150,14 @@ class EventTask(Task):
             tr = ev["trigger"]
             # an unanchored trigger is known by its text: identical ones (same text and type) are one prediction
             s, e = (tr["start"], tr["end"]) if tr["start"] is not None else (("unanchored", tr["text"]), None)
-            key = (s, e, ev["type"])
+            etype = interned(ev["type"])
+            key = (s, e, etype)
             if e is None and key not in triggers:
                 self._note(pred, f"$.events[{i}].trigger", tr["text"])
             triggers[key] = triggers.get(key, 0) + 1
             for j, a in enumerate(ev.get("arguments", ())):
                 span = mentions[a["mention"]] if "mention" in a else (a["start"], a["end"], a["text"])
-                key = (ev["type"], s, e, self._filler(doc, *span), a["role"])
+                key = (etype, s, e, self._filler(doc, *span), interned(a["role"]))
                 if key[3][0] == "unanchored" and key not in args:
                     self._note(pred, f"$.events[{i}].arguments[{j}]", span[2])
                 args[key] = args.get(key, 0) + 1
@@ -153,7 +178,7 @@ class EventTask(Task):
         stats = np.zeros((n_docs, len(self.metric.columns)), dtype=np.int64)
         col = {name: i for i, name in enumerate(self.metric.columns)}
         for doc in set(self._gold) | set(self._pred):
-            g_trig, g_args = self._gold.get(doc, ([], []))
+            g_trig, g_args = self._unpack(doc)
             p_trig, p_args = self._pred.get(doc, ({}, {}))
             row = stats[doc]
             row[col["trig.gold"]], row[col["trig.pred"]] = len(g_trig), len(p_trig)
@@ -166,7 +191,7 @@ class EventTask(Task):
                     common = Counter(k[lv] for k in gold_keys) & Counter(k[lv] for k in pred_keys)
                     row[col[f"{lv}.tp"]] = sum(common.values())
         return TaskResult(stats, {"duplicates": self._duplicates(), "unanchored": list(self._unanchored)},
-                          self._error_items)
+                          self._error_items, ordered=True)
 
     def _duplicates(self) -> list[dict]:
         notes = []
@@ -180,30 +205,28 @@ class EventTask(Task):
                     notes.append(_filler_note(doc, filler, role, n))
         return notes
 
-    def _error_items(self, ids, texts) -> list[dict]:
-        items = []
+    def _error_items(self, ids, texts) -> Iterator[dict]:
         for doc in sorted(set(self._gold) | set(self._pred)):
             text = texts[doc]
-            g_trig, g_args = self._gold.get(doc, ([], []))
+            g_trig, g_args = self._unpack(doc)
             p_trig, p_args = self._pred.get(doc, ({}, {}))
             left = Counter(g_trig) - Counter(p_trig.keys())
             extra = Counter(p_trig.keys()) - Counter(g_trig)
             typed = {(s, e): t for s, e, t in extra}
             for s, e, t in sorted(left.elements(), key=repr):
                 other = typed.get((s, e))
-                items.append({"id": ids[doc], "error": "type" if other else "missed",
-                              "gold": {**_span_item(s, e, text), "type": t},
-                              "pred": {**_span_item(s, e, text), "type": other} if other else None})
+                yield {"id": ids[doc], "error": "type" if other else "missed",
+                       "gold": {**_span_item(s, e, text), "type": t},
+                       "pred": {**_span_item(s, e, text), "type": other} if other else None}
             gold_spans = {(s, e) for s, e, _ in g_trig}
             for s, e, t in sorted(extra.elements(), key=repr):
                 if (s, e) not in gold_spans:
-                    items.append({"id": ids[doc], "error": "spurious", "gold": None,
-                                  "pred": {**_span_item(s, e, text), "type": t}})
+                    yield {"id": ids[doc], "error": "spurious", "gold": None,
+                           "pred": {**_span_item(s, e, text), "type": t}}
             for a in sorted((Counter(g_args) - Counter(p_args.keys())).elements(), key=repr):
-                items.append({"id": ids[doc], "error": "missed argument", "gold": _arg_item(a, text), "pred": None})
+                yield {"id": ids[doc], "error": "missed argument", "gold": _arg_item(a, text), "pred": None}
             for a in sorted((Counter(p_args.keys()) - Counter(g_args)).elements(), key=repr):
-                items.append({"id": ids[doc], "error": "spurious argument", "gold": None, "pred": _arg_item(a, text)})
-        return items
+                yield {"id": ids[doc], "error": "spurious argument", "gold": None, "pred": _arg_item(a, text)}
 
 
 def _span_item(start, end, text: str) -> dict:

@@ -9,6 +9,8 @@ is taken to claim its `primary` alone. With no gold frames at all, the numbers a
 """
 from __future__ import annotations
 
+from typing import Iterator
+
 import numpy as np
 
 from ..labels import FRAMES
@@ -99,17 +101,15 @@ class FrameTask(Task):
                 row[2 + n + index[f]] += 1
             for f in labels - p_labels:
                 row[2 + 2 * n + index[f]] += 1
-        return TaskResult(stats, {}, self._error_items)
+        return TaskResult(stats, {}, self._error_items, ordered=True)
 
-    def _error_items(self, ids, texts) -> list[dict]:
-        items = []
+    def _error_items(self, ids, texts) -> Iterator[dict]:
         for doc, (primary, labels) in sorted(self._gold.items()):
             p_primary, p_labels = self._pred.get(doc, (None, frozenset()))
             if primary != p_primary:
-                items.append({"id": ids[doc], "error": "primary", "gold": primary, "pred": p_primary})
-            items += [{"id": ids[doc], "error": "missed", "gold": f, "pred": None} for f in sorted(labels - p_labels)]
-            items += [{"id": ids[doc], "error": "spurious", "gold": None, "pred": f} for f in sorted(p_labels - labels)]
-        return items
+                yield {"id": ids[doc], "error": "primary", "gold": primary, "pred": p_primary}
+            yield from ({"id": ids[doc], "error": "missed", "gold": f, "pred": None} for f in sorted(labels - p_labels))
+            yield from ({"id": ids[doc], "error": "spurious", "gold": None, "pred": f} for f in sorted(p_labels - labels))
 
 
 def doc_stats(gold, pred, options=None) -> np.ndarray:

@@ -17,13 +17,15 @@
 """
 from __future__ import annotations
 
-from typing import Optional
+from array import array
+from bisect import bisect_left
+from typing import Iterator, Optional
 
 import numpy as np
 
 from ..labels import QUOTE_KINDS
 from .alignment import Spans, align, per_doc
-from .base import (GoldProblems, Metric, Task, TaskResult, add_prf, clip, duplicate_note, layer_items, rate,
+from .base import (GoldProblems, by_document, interned, Metric, Task, TaskResult, add_prf, clip, duplicate_note, layer_items, rate,
                    span_problems)
 
 _COUNTS = ("gold", "pred", "exact", "overlap", "cue.gold", "cue.pred", "cue.tp", "speaker.gold", "speaker.pred",
@@ -32,6 +34,9 @@ _COUNTS = ("gold", "pred", "exact", "overlap", "cue.gold", "cue.pred", "cue.tp",
 
 def normalise(name: str) -> str:
     return " ".join(name.split()).casefold()
+
+
+_KIND_CODE = {k: i for i, k in enumerate(QUOTE_KINDS)}
 
 
 class QuoteMetric(Metric):
@@ -66,21 +71,31 @@ class QuoteMetric(Metric):
 
 
 class _Speaker:
-    """What counts as naming one gold speaker: its cluster, judged by span first, then by name."""
+    """What counts as naming one gold speaker: its cluster, judged by span first, then by name.
 
-    def __init__(self, cluster: str, names: frozenset, mention_clusters: dict):
+    Spans are kept as integers `start << 32 | end` in sorted arrays (the article's and the
+    cluster's): a corpus of 20,000 articles keeps them in megabytes, not gigabytes.
+    """
+
+    __slots__ = ("cluster", "names", "spans", "doc_spans")
+
+    def __init__(self, cluster: str, names: tuple, spans: array, doc_spans: array):
         self.cluster = cluster
-        self.names = names                        # normalised: the cluster's name, its NAM mentions' texts
-        self.mention_clusters = mention_clusters  # the article's gold mention spans -> their clusters
+        self.names = names           # normalised: the cluster's name, its NAM mentions' texts
+        self.spans = spans           # the cluster's gold mention spans, sorted
+        self.doc_spans = doc_spans   # every gold mention span of the article, sorted
 
     def accepts(self, said: Optional[tuple]) -> bool:
         """`said` is (span or None, text). A span that is a gold mention decides alone, by its cluster."""
         if said is None:
             return False
         span, text = said
-        clusters = self.mention_clusters.get(span) if span is not None else None
-        if clusters is not None:
-            return self.cluster in clusters
+        if span is not None:
+            key = span[0] << 32 | span[1]
+            i = bisect_left(self.doc_spans, key)
+            if i < len(self.doc_spans) and self.doc_spans[i] == key:
+                j = bisect_left(self.spans, key)
+                return j < len(self.spans) and self.spans[j] == key
         return normalise(text) in self.names
 
 
@@ -106,7 +121,10 @@ class QuoteTask(Task):
 
     def __init__(self, options=None):
         self.metric = QuoteMetric()
-        self._gold: list[tuple] = []    # (doc, start, end, kind, cue span or None, _Speaker or None)
+        # packed gold columns: doc, start, end, kind (index in QUOTE_KINDS), cue start, cue end (-1: no cue),
+        # and the _Speaker (or None) of each quote; `_gold_rows` gives them back as tuples
+        self._gold = tuple(array("q") for _ in range(6))
+        self._speakers: list[Optional[_Speaker]] = []
         # distinct (doc, start, end, kind, cue, speaker, text of an unanchored quote or None) -> copies
         self._pred: dict[tuple, int] = {}
         self._unanchored: list[dict] = []
@@ -119,22 +137,19 @@ class QuoteTask(Task):
         found = _gold_quote_problems(rec, by_id)
         if found:
             raise GoldProblems(found)
-        names = {c["id"]: c.get("name") for c in rec["entities"]["clusters"]}
-        mention_clusters: dict[tuple, frozenset] = {}
-        for m in mentions:
-            span = (m["start"], m["end"])
-            mention_clusters[span] = mention_clusters.get(span, frozenset()) | {m["entity"]}
-        speakers: dict[str, _Speaker] = {}
+        speakers = _speakers(rec, mentions, {by_id[q["speaker"]]["entity"] for q in rec["quotes"]
+                                             if q.get("speaker") is not None})
         for q in rec["quotes"]:
-            spk = None
-            if q.get("speaker") is not None:
-                c = by_id[q["speaker"]]["entity"]
-                if c not in speakers:
-                    texts = [names.get(c)] + [m["text"] for m in mentions if m["entity"] == c and m["level"] == "NAM"]
-                    speakers[c] = _Speaker(c, frozenset(normalise(t) for t in texts if t), mention_clusters)
-                spk = speakers[c]
-            cue = (q["cue"]["start"], q["cue"]["end"]) if q.get("cue") else None
-            self._gold.append((doc, q["start"], q["end"], q["kind"], cue, spk))
+            spk = speakers[by_id[q["speaker"]]["entity"]] if q.get("speaker") is not None else None
+            cue = (q["cue"]["start"], q["cue"]["end"]) if q.get("cue") else (-1, -1)
+            for column, value in zip(self._gold, (doc, q["start"], q["end"], _KIND_CODE[q["kind"]], *cue)):
+                column.append(value)
+            self._speakers.append(spk)
+
+    def _gold_rows(self) -> list[tuple]:
+        """(doc, start, end, kind, cue span or None, _Speaker or None) per gold quote, in gold order."""
+        return [(d, s, e, QUOTE_KINDS[k], (cs, ce) if cs >= 0 else None, spk)
+                for d, s, e, k, cs, ce, spk in zip(*self._gold, self._speakers)]
 
     def add_pred(self, doc: int, pred) -> None:
         if not pred.quotes:
@@ -156,7 +171,7 @@ class QuoteTask(Task):
                 spk = ((m_start, m_end) if m_start is not None else None, m_text)
             elif spk is not None:
                 spk = (None, spk["text"])
-            key = (doc, start, end, q.get("kind"), cue, spk, lost_text)
+            key = (doc, start, end, interned(q.get("kind")), cue, spk, lost_text)
             if key not in self._pred and lost_text is not None:
                 self._unanchored.append({"id": pred.id, "line": pred.line, "path": f"$.quotes[{i}]",
                                          "text": lost_text})
@@ -167,7 +182,7 @@ class QuoteTask(Task):
             self._pred[key] = self._pred.get(key, 0) + 1
 
     def finish(self, n_docs: int) -> TaskResult:
-        gold_rows, pred_rows = self._gold, sorted(self._pred, key=_sort_key)
+        gold_rows, pred_rows = self._gold_rows(), sorted(self._pred, key=_sort_key)
         gold = Spans.from_lists([g[0] for g in gold_rows], [g[1] for g in gold_rows], [g[2] for g in gold_rows],
                                 np.zeros(len(gold_rows)))
         # distinct labels (never equal to the gold's 0) make every predicted quote's rank unique
@@ -199,7 +214,10 @@ class QuoteTask(Task):
                                 duplicate_note(d, "quotes", None, None, kind or "-", n, lost)
                                 for (d, s, e, kind, _, _, lost), n in self._pred.items() if n > 1],
                  "unanchored": list(self._unanchored)}
-        return TaskResult(stats, notes, lambda ids, texts: self._error_items(gold_rows, pred_rows, overlap, ids, texts))
+        # the gold rows are made again for the error file, not kept: they are most of a large gold's size
+        return TaskResult(stats, notes,
+                          lambda ids, texts: self._error_items(self._gold_rows(), pred_rows, overlap, ids, texts),
+                          ordered=True)
 
     @staticmethod
     def _count_cues(cols: dict, gold_rows, pred_rows) -> None:
@@ -227,26 +245,51 @@ class QuoteTask(Task):
                 cols[f"{gkind}.tp"][d] += 1
 
     @staticmethod
-    def _error_items(gold_rows, pred_rows, al, ids, texts) -> list[dict]:
+    def _error_items(gold_rows, pred_rows, al, ids, texts) -> Iterator[dict]:
         def quote(row) -> dict:
             d, s, e, kind = row[:4]
             if s < 0:     # unanchored: no offsets, its text
                 return {"start": None, "end": None, "text": row[6], "kind": kind}
             return {"start": s, "end": e, "text": texts[d][s:e], "kind": kind}
 
-        items = []
-        for g, p in zip(al.gold, al.pred):
-            gr, pr = gold_rows[g], pred_rows[p]
+        def pair(u: int) -> list[dict]:
+            gr, pr = gold_rows[al.gold[u]], pred_rows[al.pred[u]]
+            out = []
             if (gr[1], gr[2]) != (pr[1], pr[2]):
-                items.append({"id": ids[gr[0]], "error": "boundary", "gold": quote(gr), "pred": quote(pr)})
+                out.append({"id": ids[gr[0]], "error": "boundary", "gold": quote(gr), "pred": quote(pr)})
             if not _agrees(gr[5], pr[5]):
-                items.append({"id": ids[gr[0]], "error": "speaker", "gold": quote(gr), "pred": quote(pr),
-                              "pred_speaker": pr[5][1] if pr[5] else None})
-        items += [{"id": ids[gold_rows[g][0]], "error": "missed", "gold": quote(gold_rows[g]), "pred": None}
-                  for g in al.unmatched_gold()]
-        items += [{"id": ids[pred_rows[p][0]], "error": "spurious", "gold": None, "pred": quote(pred_rows[p])}
-                  for p in al.unmatched_pred()]
-        return items
+                out.append({"id": ids[gr[0]], "error": "speaker", "gold": quote(gr), "pred": quote(pr),
+                            "pred_speaker": pr[5][1] if pr[5] else None})
+            return out
+
+        missed, spurious = al.unmatched_gold(), al.unmatched_pred()
+        g_doc = np.fromiter((r[0] for r in gold_rows), dtype=np.int64, count=len(gold_rows))
+        p_doc = np.fromiter((r[0] for r in pred_rows), dtype=np.int64, count=len(pred_rows))
+        yield from by_document(
+            (g_doc[al.gold], pair),
+            (g_doc[missed], lambda u: [{"id": ids[gold_rows[missed[u]][0]], "error": "missed",
+                                       "gold": quote(gold_rows[missed[u]]), "pred": None}]),
+            (p_doc[spurious], lambda u: [{"id": ids[pred_rows[spurious[u]][0]], "error": "spurious", "gold": None,
+                                         "pred": quote(pred_rows[spurious[u]])}]))
+
+
+def _speakers(rec: dict, mentions: list, clusters: set) -> dict[str, _Speaker]:
+    """The `_Speaker` of each cluster in `clusters` (the article's speakers), in one pass over its mentions."""
+    if not clusters:
+        return {}
+    doc_spans = array("q", sorted({m["start"] << 32 | m["end"] for m in mentions}))
+    spans: dict[str, set] = {c: set() for c in clusters}
+    names: dict[str, set] = {c: set() for c in clusters}
+    for m in mentions:
+        c = m["entity"]
+        if c in spans:
+            spans[c].add(m["start"] << 32 | m["end"])
+            if m["level"] == "NAM" and m["text"]:
+                names[c].add(normalise(m["text"]))
+    for c in rec["entities"]["clusters"]:
+        if c["id"] in names and c.get("name"):
+            names[c["id"]].add(normalise(c["name"]))
+    return {c: _Speaker(interned(c), tuple(names[c]), array("q", sorted(spans[c])), doc_spans) for c in clusters}
 
 
 def _agrees(gold_speaker: Optional[_Speaker], pred_speaker) -> bool:
