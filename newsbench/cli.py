@@ -335,29 +335,36 @@ def cmd_export(args) -> int:
     articles, code = _articles_for_export(args)
     if code:
         return code
-    reports = []
+    reports, levels, tok = [], args.levels.split(","), None
+    if args.format != "brat":
+        from .tokens import get_tokenizer
+        try:
+            tok = get_tokenizer(args.tokenizer)
+        except ValueError as err:
+            raise UsageError(str(err)) from None
     if args.format == "brat":
         from .interop.brat import export_brat, load_mapping
         export_brat([a.to_dict() for a in articles], args.output, load_mapping(args.mapping), overwrite=args.overwrite)
     elif args.format == "conll":
         from .interop.conll import to_conll
-        text, reports = to_conll(articles, args.scheme, args.levels.split(","))
+        text, reports = to_conll(articles, args.scheme, levels, doc_ids=args.doc_ids, tokenizer=tok)
         write_text(args.output, text, option="output")
     elif args.format == "hf":
         from .interop.conll import hf_token_classification
-        ds, reports = hf_token_classification(articles, args.scheme, args.levels.split(","))
+        ds, reports = hf_token_classification(articles, args.scheme, levels, tokenizer=tok)
         write_folder(args.output, lambda folder: ds.save_to_disk(str(folder)), HF_OWNS, "hf",
                      overwrite=args.overwrite)
     else:
         from .interop.conll import spacy_docbin
         try:
-            db, reports = spacy_docbin(articles, args.levels.split(","))
+            db, reports = spacy_docbin(articles, levels, args.scheme, tokenizer=tok)
         except ValueError as err:
             raise UsageError(str(err)) from None
         write_text(args.output, db.to_bytes(), option="output")
     for r in reports:
         print(f"span report: {r}", file=sys.stderr)
     print(f"exported {len(articles)} article(s) as {args.format} to {args.output}"
+          + (f" (tokenizer: {tok.name})" if tok else "")
           + (f"; {len(reports)} span(s) reported above" if reports else ""), file=sys.stderr)
     return 0
 
@@ -612,8 +619,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", type=Path, help="a corpus-format JSONL instead of the bundled corpus")
     p.add_argument("--version", default=None)
     p.add_argument("--split", default="all", choices=["train", "validation", "test", "all"])
-    p.add_argument("--scheme", default="ontonotes", choices=["ontonotes", "conll", "ace"], help="conll/hf label set")
+    p.add_argument("--scheme", default="ontonotes", choices=["ontonotes", "conll", "ace"], help="conll/hf/spacy label set")
     p.add_argument("--levels", default="NAM", help="mention levels to tag, comma-separated (default NAM)")
+    p.add_argument("--tokenizer", default="auto", choices=["auto", "spacy", "newsbench"],
+                   help="conll/hf/spacy tokens (default auto: spaCy's when installed, else newsbench's)")
+    p.add_argument("--doc-ids", action=argparse.BooleanOptionalAction, default=True,
+                   help="conll: a '# id = ...' line before each article (--no-doc-ids for `spacy convert -c ner`)")
     p.add_argument("--mapping", type=Path, help="brat: label mapping YAML")
     p.add_argument("--overwrite", action="store_true",
                    help="brat/hf: replace a non-empty folder, but only one that holds nothing but an earlier export")
