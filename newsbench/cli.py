@@ -280,6 +280,42 @@ def cmd_baseline(args) -> int:
     return 0
 
 
+def cmd_run(args) -> int:
+    from .loading import load, read_articles, version_dir
+    from .outputs import refuse_inputs
+    from .systems import PredictionError, TargetError, load_target, make_system, run_system, write_predictions
+    from .validation import exit_code, validate
+
+    if args.input and args.split:
+        raise UsageError("--input and --split: give one (--input runs on your own corpus-format file)")
+    if args.batch_size < 1:
+        raise UsageError(f"--batch-size must be at least 1, got {args.batch_size}")
+    refuse_inputs(args.output, [args.input] if args.input else [])
+    version = version_dir(args.version).name
+    if args.input:
+        problems = validate(args.input)
+        if problems:
+            _print_problems(problems)
+            print(f"newsbench run: {args.input}: {len(problems)} problem(s); nothing run", file=sys.stderr)
+            return exit_code(problems)
+        articles, where = read_articles(args.input), str(args.input)
+    else:
+        split = args.split or "test"
+        articles, where = load(split, version=version), f"{version}/{split}"
+    try:
+        system = make_system(load_target(args.target), version=version, model=args.model, seed=args.seed)
+        preds = run_system(system, articles=articles, show_progress=args.progress or None, batch_size=args.batch_size)
+    except (TargetError, PredictionError) as err:
+        raise UsageError(str(err)) from None
+    if args.output:
+        write_predictions(preds, args.output)
+        print(f"wrote {len(preds)} predictions of {args.target} on {where} to {args.output}", file=sys.stderr)
+    else:
+        from .release import dumps_record
+        sys.stdout.write("".join(dumps_record(p) + "\n" for p in preds))
+    return 0
+
+
 def cmd_import(args) -> int:
     from .interop import InteropError
     from .outputs import refuse_inputs
@@ -593,6 +629,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, help="predictions JSONL (default: stdout)")
     p.add_argument("--model", help="spacy: an installed pipeline name or path")
     p.add_argument("--seed", type=int, default=13, help="tfidf-frames: random seed")
+    p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
+
+    p = _command(sub, "run", "Run your system (a function, an object or an installed entry point) and write predictions.",
+                 "newsbench run my_system.py:extract --split validation -o preds.jsonl && "
+                 "newsbench evaluate preds.jsonl --split validation", cmd_run)
+    p.add_argument("target", help="path/to/file.py:function, package.module:function, a module or file alone "
+                                  "(its predict_batch/predict), or an installed system name (`newsbench.systems` "
+                                  "entry points: rules, tfidf-frames, majority-frames, spacy, and yours)")
+    p.add_argument("--split", default=None, choices=["train", "validation", "test"], help="bundled split (default: test)")
+    p.add_argument("--version", default=None, help="corpus version (default: newest)")
+    p.add_argument("--input", type=Path, help="run on this corpus-format JSONL instead (validated first)")
+    p.add_argument("-o", "--output", type=Path, help="predictions JSONL (default: stdout)")
+    p.add_argument("--model", help="passed to a system class as model= (e.g. spacy: a pipeline name or path)")
+    p.add_argument("--seed", type=int, default=13, help="passed to a system class that takes seed=")
+    p.add_argument("--batch-size", type=int, default=32, help="articles per predict_batch call (default 32)")
     p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
 
     p = _command(sub, "leaderboard", "Run and score every baseline on test and validation; write the reports the leaderboard page shows.",
