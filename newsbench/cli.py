@@ -527,6 +527,8 @@ def _add_scoring_arguments(p: argparse.ArgumentParser) -> None:
 def cmd_leaderboard(args) -> int:
     from .leaderboard import run
 
+    if args.submit:
+        return _leaderboard_submit(args)
     systems = [x.strip() for x in args.systems.split(",") if x.strip()]
     try:
         paths = run(args.out, version=args.version, systems=systems, spacy_model=args.spacy_model,
@@ -536,6 +538,29 @@ def cmd_leaderboard(args) -> int:
     for p in paths:
         print(f"wrote {p}", file=sys.stderr)
     print("the docs page docs/leaderboard.md renders these reports at build time", file=sys.stderr)
+    return 0
+
+
+def _leaderboard_submit(args) -> int:
+    from .evaluate import EvaluationError
+    from .leaderboard import submit
+
+    predictions = {split: path for split, path in (("test", args.test), ("validation", args.validation)) if path}
+    if not predictions:
+        raise UsageError("--submit needs --test FILE and/or --validation FILE (the system's predictions)")
+    if not args.description or not args.command:
+        raise UsageError("--submit needs --description (one line: what the system is) and --command "
+                         "(how to reproduce the predictions)")
+    try:
+        paths = submit(args.out, args.submit, args.description, predictions, args.command, version=args.version,
+                       model=args.model, bootstrap=args.bootstrap)
+    except EvaluationError as err:
+        return _report_problems("leaderboard", err)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    for p in paths:
+        print(f"wrote {p}", file=sys.stderr)
+    print(f"open a pull request adding {' and '.join(str(p) for p in paths)} to docs/leaderboard/", file=sys.stderr)
     return 0
 
 
@@ -647,13 +672,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
 
     p = _command(sub, "leaderboard", "Run and score every baseline on test and validation; write the reports the leaderboard page shows.",
-                 "newsbench leaderboard --systems rules,majority-frames,tfidf-frames,spacy --spacy-model en_core_web_sm",
+                 "newsbench leaderboard --systems rules,majority-frames,tfidf-frames,spacy --spacy-model en_core_web_sm\n"
+                 "  newsbench leaderboard --submit mine --test mine.test.jsonl --validation mine.validation.jsonl "
+                 "--description \"...\" --command \"newsbench run mine.py:extract\"",
                  cmd_leaderboard)
     p.add_argument("--version", default=None, help="corpus version (default: newest)")
     p.add_argument("--systems", default="rules,majority-frames,tfidf-frames", help="comma-separated baselines")
     p.add_argument("--spacy-model", default=None, help="an installed spaCy pipeline, for the spacy baseline")
     p.add_argument("--bootstrap", type=int, default=1000)
     p.add_argument("--out", type=Path, default=Path("docs/leaderboard"))
+    sub_ = p.add_argument_group("submit a row for your own system (instead of running the baselines)")
+    sub_.add_argument("--submit", metavar="NAME", help="the row's name (lowercase); scores --test/--validation")
+    sub_.add_argument("--test", type=Path, metavar="FILE", help="its predictions on the test split")
+    sub_.add_argument("--validation", type=Path, metavar="FILE", help="its predictions on the validation split")
+    sub_.add_argument("--description", help="one line: what the system is")
+    sub_.add_argument("--command", help="the command that reproduces the predictions (newsbench run ...)")
+    sub_.add_argument("--model", help="the model or checkpoint it used, if any")
 
     p = _command(sub, "import", "Convert brat standoff or a Label Studio JSON export into newsbench records, then validate.",
                  "newsbench import brat my_brat_dir/ -o articles.jsonl  |  newsbench import labelstudio export.json -o a.jsonl",

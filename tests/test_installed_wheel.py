@@ -52,6 +52,7 @@ def installed(tmp_path_factory):
     return env_dir / "bin", work
 
 
+@pytest.mark.slow
 def test_the_installed_package_is_the_wheel_and_finds_its_corpus(installed):
     bin_dir, work = installed
     probe = ("import newsbench, newsbench.resources as r; "
@@ -65,6 +66,7 @@ def test_the_installed_package_is_the_wheel_and_finds_its_corpus(installed):
     assert int(n) == len(newsbench.load("validation"))
 
 
+@pytest.mark.slow
 def test_run_and_evaluate_a_system_file_outside_the_checkout(installed):
     bin_dir, work = installed
     system = work / "systems" / "my_system.py"
