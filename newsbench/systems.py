@@ -109,14 +109,21 @@ def _batches(items: list, size: int) -> Iterable[list]:
         yield items[k:k + size]
 
 
+def blind(article: Article) -> Article:
+    """The article as a system may see it: id, text and meta, without the gold layers."""
+    return Article(article.id, article.text, article.meta)
+
+
 def run_system(system: SystemLike, split: str = "test", version: Optional[str] = None,
                articles: Optional[list[Article]] = None, show_progress: Optional[bool] = None,
-               batch_size: int = 32) -> list[dict]:
+               batch_size: int = 32, with_gold: bool = False) -> list[dict]:
     """Predictions of `system` on every article of a split (or on `articles`), schema-checked, in order.
 
-    A system with `predict_batch` gets the articles `batch_size` at a time; otherwise `predict` (or the
-    function itself) gets them one by one. An exception raised by the system becomes a PredictionError
-    naming the article and the line that raised."""
+    The system sees each article without its gold layers (`blind`), so nothing it does with the
+    object (a prompt built from `to_dict()`, say) can leak the answers; `with_gold=True` hands over
+    the full articles, for oracle experiments. A system with `predict_batch` gets the articles
+    `batch_size` at a time; otherwise `predict` (or the function itself) gets them one by one. An
+    exception raised by the system becomes a PredictionError naming the article and the line that raised."""
     from .loading import load
 
     if batch_size < 1:
@@ -124,6 +131,8 @@ def run_system(system: SystemLike, split: str = "test", version: Optional[str] =
     batch = _batch_hook(system)
     predict = None if batch else _as_callable(system)
     arts = articles if articles is not None else load(split, version=version)
+    if not with_gold:
+        arts = [blind(a) for a in arts]
     out: list[dict] = []
     for chunk in progress(list(_batches(arts, batch_size if batch else 1)), "predicting", enabled=show_progress,
                           count=len):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from newsbench.systems import PredictionError, TargetError, load_target, make_sy
 from .helpers import run_cli, write_jsonl
 
 VALIDATION = newsbench.load("validation")
+REPO_LEADERBOARD = Path(__file__).resolve().parents[1] / "docs" / "leaderboard"
 
 SYSTEM = textwrap.dedent('''
     import re
@@ -158,3 +160,52 @@ def test_spacy_batch_hook_matches_one_by_one():
     batched = run_system(system, articles=VALIDATION, batch_size=8)
     assert batched == [{"id": a.id, **system.predict(a)} for a in VALIDATION]
     assert sum(len(p["entities"]["mentions"]) for p in batched) > 0
+
+
+def test_the_system_sees_no_gold():
+    seen = []
+
+    def peek(article):
+        seen.append((article.text, article.meta, article.mentions, article.quotes, article.events, article.frames))
+        return {}
+    run_system(peek, articles=VALIDATION[:3])
+    assert [s[:2] for s in seen] == [(a.text, a.meta) for a in VALIDATION[:3]]
+    assert all(s[2:] == ((), (), (), None) for s in seen)
+    assert VALIDATION[0].mentions, "the caller's articles keep their gold"
+    run_system(peek, articles=VALIDATION[:1], with_gold=True)
+    assert seen[-1][2] == VALIDATION[0].mentions
+
+
+# -- submitting a leaderboard row ------------------------------------------------------------------
+def test_a_submitted_row_is_scored_like_the_baselines_and_rendered_after_them(system_file, tmp_path):
+    from newsbench.leaderboard import load_reports, render
+
+    preds = tmp_path / "p.jsonl"
+    run_cli("run", f"{system_file}:extract", "--split", "validation", "-o", preds)
+    out = tmp_path / "lb"
+    code, _, err = run_cli("leaderboard", "--submit", "caps-names", "--validation", preds, "--out", out,
+                           "--description", "capitalised names", "--command", "newsbench run sys.py:extract",
+                           "--bootstrap", "20")
+    assert code == 0, err
+    [doc] = load_reports(out)
+    assert doc["system"] == "caps-names" and doc["command"] == "newsbench run sys.py:extract"
+    expected = newsbench.evaluate(str(preds), split="validation", bootstrap=20)
+    assert doc["report"]["signature"] == str(expected.signature)
+    assert doc["report"]["tasks"]["entities"]["headline"] == expected.to_dict(per_type=False)["tasks"]["entities"]["headline"]
+    page = render(load_reports(REPO_LEADERBOARD) + [doc])
+    systems = page[page.index("## Systems"):]
+    assert systems.index("**rules**") < systems.index("**caps-names**")
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--submit", "rules", "--validation", "{p}", "--description", "d", "--command", "c"], "not a baseline's"),
+    (["--submit", "Bad Name", "--validation", "{p}", "--description", "d", "--command", "c"], "lowercase name"),
+    (["--submit", "ok", "--description", "d", "--command", "c"], "needs --test FILE and/or --validation FILE"),
+    (["--submit", "ok", "--validation", "{p}"], "needs --description"),
+])
+def test_bad_submissions_are_refused(tmp_path, argv, message):
+    p = tmp_path / "p.jsonl"
+    p.write_text("", encoding="utf-8")
+    code, _, err = run_cli("leaderboard", *[a.format(p=p) for a in argv], "--out", tmp_path / "lb")
+    assert code == 2 and message in err
+    assert not (tmp_path / "lb").exists()
