@@ -170,6 +170,10 @@ def _import_file(path: Path):
     return module
 
 
+class _NoSuchModule(TargetError):
+    """The module a TARGET names does not exist (as opposed to existing and failing to import)."""
+
+
 def _import_module(name: str):
     cwd = os.getcwd()
     if cwd not in sys.path:
@@ -177,8 +181,8 @@ def _import_module(name: str):
     try:
         return importlib.import_module(name)
     except ModuleNotFoundError as err:
-        if err.name and name.startswith(err.name):   # the target itself is missing, not one of its imports
-            raise TargetError(f"no module named {name!r} (a file is named path/to/file.py)") from None
+        if err.name and (name == err.name or name.startswith(err.name + ".")):   # the target itself, not one of its imports
+            raise _NoSuchModule(f"no module named {name!r} (a file is named path/to/file.py)") from None
         raise TargetError(f"{name}: importing it raised ModuleNotFoundError: {err}{_where(err)}") from err
     except Exception as err:
         raise TargetError(f"{name}: importing it raised {type(err).__name__}: {err}{_where(err)}") from err
@@ -213,7 +217,7 @@ def load_target(target: str) -> Any:
                               f"(installed: {', '.join(sorted(entry_points())) or 'none'})")
         try:
             obj = _import_module(where)
-        except TargetError:
+        except _NoSuchModule:
             if attr or "." in where:
                 raise
             raise TargetError(f"{where!r}: no such module or installed system "

@@ -209,3 +209,12 @@ def test_bad_submissions_are_refused(tmp_path, argv, message):
     code, _, err = run_cli("leaderboard", *[a.format(p=p) for a in argv], "--out", tmp_path / "lb")
     assert code == 2 and message in err
     assert not (tmp_path / "lb").exists()
+
+
+def test_a_module_that_exists_but_fails_to_import_is_not_called_missing(tmp_path, monkeypatch):
+    (tmp_path / "ghostlib_system.py").write_text("import ghostlib\n", encoding="utf-8")
+    (tmp_path / "plainsys.py").write_text("import ghostlib\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for target in ("ghostlib_system", "plainsys", "ghostlib_system:extract"):
+        code, _, err = run_cli("run", target, "--split", "validation")
+        assert code == 2 and "importing it raised ModuleNotFoundError: No module named 'ghostlib'" in err, err
