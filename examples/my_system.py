@@ -4,6 +4,7 @@ An extractor that returns strings (as LLM-based extractors usually do) needs no 
 anchors text-only spans by its documented rule. Replace `extract` with a call to your model.
 
     python examples/my_system.py            # scores on the validation split and prints the table
+    newsbench run examples/my_system.py:extract --split validation -o preds.jsonl   # the same, from the CLI
 """
 import re
 

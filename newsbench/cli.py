@@ -280,6 +280,42 @@ def cmd_baseline(args) -> int:
     return 0
 
 
+def cmd_run(args) -> int:
+    from .loading import load, read_articles, version_dir
+    from .outputs import refuse_inputs
+    from .systems import PredictionError, TargetError, load_target, make_system, run_system, write_predictions
+    from .validation import exit_code, validate
+
+    if args.input and args.split:
+        raise UsageError("--input and --split: give one (--input runs on your own corpus-format file)")
+    if args.batch_size < 1:
+        raise UsageError(f"--batch-size must be at least 1, got {args.batch_size}")
+    refuse_inputs(args.output, [args.input] if args.input else [])
+    version = version_dir(args.version).name
+    if args.input:
+        problems = validate(args.input)
+        if problems:
+            _print_problems(problems)
+            print(f"newsbench run: {args.input}: {len(problems)} problem(s); nothing run", file=sys.stderr)
+            return exit_code(problems)
+        articles, where = read_articles(args.input), str(args.input)
+    else:
+        split = args.split or "test"
+        articles, where = load(split, version=version), f"{version}/{split}"
+    try:
+        system = make_system(load_target(args.target), version=version, model=args.model, seed=args.seed)
+        preds = run_system(system, articles=articles, show_progress=args.progress or None, batch_size=args.batch_size)
+    except (TargetError, PredictionError) as err:
+        raise UsageError(str(err)) from None
+    if args.output:
+        write_predictions(preds, args.output)
+        print(f"wrote {len(preds)} predictions of {args.target} on {where} to {args.output}", file=sys.stderr)
+    else:
+        from .release import dumps_record
+        sys.stdout.write("".join(dumps_record(p) + "\n" for p in preds))
+    return 0
+
+
 def cmd_import(args) -> int:
     from .interop import InteropError
     from .outputs import refuse_inputs
@@ -335,29 +371,36 @@ def cmd_export(args) -> int:
     articles, code = _articles_for_export(args)
     if code:
         return code
-    reports = []
+    reports, levels, tok = [], args.levels.split(","), None
+    if args.format != "brat":
+        from .tokens import get_tokenizer
+        try:
+            tok = get_tokenizer(args.tokenizer)
+        except ValueError as err:
+            raise UsageError(str(err)) from None
     if args.format == "brat":
         from .interop.brat import export_brat, load_mapping
         export_brat([a.to_dict() for a in articles], args.output, load_mapping(args.mapping), overwrite=args.overwrite)
     elif args.format == "conll":
         from .interop.conll import to_conll
-        text, reports = to_conll(articles, args.scheme, args.levels.split(","))
+        text, reports = to_conll(articles, args.scheme, levels, doc_ids=args.doc_ids, tokenizer=tok)
         write_text(args.output, text, option="output")
     elif args.format == "hf":
         from .interop.conll import hf_token_classification
-        ds, reports = hf_token_classification(articles, args.scheme, args.levels.split(","))
+        ds, reports = hf_token_classification(articles, args.scheme, levels, tokenizer=tok)
         write_folder(args.output, lambda folder: ds.save_to_disk(str(folder)), HF_OWNS, "hf",
                      overwrite=args.overwrite)
     else:
         from .interop.conll import spacy_docbin
         try:
-            db, reports = spacy_docbin(articles, args.levels.split(","))
+            db, reports = spacy_docbin(articles, levels, args.scheme, tokenizer=tok)
         except ValueError as err:
             raise UsageError(str(err)) from None
         write_text(args.output, db.to_bytes(), option="output")
     for r in reports:
         print(f"span report: {r}", file=sys.stderr)
     print(f"exported {len(articles)} article(s) as {args.format} to {args.output}"
+          + (f" (tokenizer: {tok.name})" if tok else "")
           + (f"; {len(reports)} span(s) reported above" if reports else ""), file=sys.stderr)
     return 0
 
@@ -485,6 +528,8 @@ def _add_scoring_arguments(p: argparse.ArgumentParser) -> None:
 def cmd_leaderboard(args) -> int:
     from .leaderboard import run
 
+    if args.submit:
+        return _leaderboard_submit(args)
     systems = [x.strip() for x in args.systems.split(",") if x.strip()]
     try:
         paths = run(args.out, version=args.version, systems=systems, spacy_model=args.spacy_model,
@@ -494,6 +539,29 @@ def cmd_leaderboard(args) -> int:
     for p in paths:
         print(f"wrote {p}", file=sys.stderr)
     print("the docs page docs/leaderboard.md renders these reports at build time", file=sys.stderr)
+    return 0
+
+
+def _leaderboard_submit(args) -> int:
+    from .evaluate import EvaluationError
+    from .leaderboard import submit
+
+    predictions = {split: path for split, path in (("test", args.test), ("validation", args.validation)) if path}
+    if not predictions:
+        raise UsageError("--submit needs --test FILE and/or --validation FILE (the system's predictions)")
+    if not args.description or not args.command:
+        raise UsageError("--submit needs --description (one line: what the system is) and --command "
+                         "(how to reproduce the predictions)")
+    try:
+        paths = submit(args.out, args.submit, args.description, predictions, args.command, version=args.version,
+                       model=args.model, bootstrap=args.bootstrap)
+    except EvaluationError as err:
+        return _report_problems("leaderboard", err)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    for p in paths:
+        print(f"wrote {p}", file=sys.stderr)
+    print(f"open a pull request adding {' and '.join(str(p) for p in paths)} to docs/leaderboard/", file=sys.stderr)
     return 0
 
 
@@ -589,14 +657,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=13, help="tfidf-frames: random seed")
     p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
 
+    p = _command(sub, "run", "Run your system (a function, an object or an installed entry point) and write predictions.",
+                 "newsbench run my_system.py:extract --split validation -o preds.jsonl && "
+                 "newsbench evaluate preds.jsonl --split validation", cmd_run)
+    p.add_argument("target", help="path/to/file.py:function, package.module:function, a module or file alone "
+                                  "(its predict_batch/predict), or an installed system name (`newsbench.systems` "
+                                  "entry points: rules, tfidf-frames, majority-frames, spacy, and yours)")
+    p.add_argument("--split", default=None, choices=["train", "validation", "test"], help="bundled split (default: test)")
+    p.add_argument("--version", default=None, help="corpus version (default: newest)")
+    p.add_argument("--input", type=Path, help="run on this corpus-format JSONL instead (validated first)")
+    p.add_argument("-o", "--output", type=Path, help="predictions JSONL (default: stdout)")
+    p.add_argument("--model", help="passed to a system class as model= (e.g. spacy: a pipeline name or path)")
+    p.add_argument("--seed", type=int, default=13, help="passed to a system class that takes seed=")
+    p.add_argument("--batch-size", type=int, default=32, help="articles per predict_batch call (default 32)")
+    p.add_argument("--progress", action="store_true", help="show progress even when stderr is not a terminal")
+
     p = _command(sub, "leaderboard", "Run and score every baseline on test and validation; write the reports the leaderboard page shows.",
-                 "newsbench leaderboard --systems rules,majority-frames,tfidf-frames,spacy --spacy-model en_core_web_sm",
+                 "newsbench leaderboard --systems rules,majority-frames,tfidf-frames,spacy --spacy-model en_core_web_sm\n"
+                 "  newsbench leaderboard --submit mine --test mine.test.jsonl --validation mine.validation.jsonl "
+                 "--description \"...\" --command \"newsbench run mine.py:extract\"",
                  cmd_leaderboard)
     p.add_argument("--version", default=None, help="corpus version (default: newest)")
     p.add_argument("--systems", default="rules,majority-frames,tfidf-frames", help="comma-separated baselines")
     p.add_argument("--spacy-model", default=None, help="an installed spaCy pipeline, for the spacy baseline")
     p.add_argument("--bootstrap", type=int, default=1000)
     p.add_argument("--out", type=Path, default=Path("docs/leaderboard"))
+    sub_ = p.add_argument_group("submit a row for your own system (instead of running the baselines)")
+    sub_.add_argument("--submit", metavar="NAME", help="the row's name (lowercase); scores --test/--validation")
+    sub_.add_argument("--test", type=Path, metavar="FILE", help="its predictions on the test split")
+    sub_.add_argument("--validation", type=Path, metavar="FILE", help="its predictions on the validation split")
+    sub_.add_argument("--description", help="one line: what the system is")
+    sub_.add_argument("--command", help="the command that reproduces the predictions (newsbench run ...)")
+    sub_.add_argument("--model", help="the model or checkpoint it used, if any")
 
     p = _command(sub, "import", "Convert brat standoff or a Label Studio JSON export into newsbench records, then validate.",
                  "newsbench import brat my_brat_dir/ -o articles.jsonl  |  newsbench import labelstudio export.json -o a.jsonl",
@@ -613,8 +705,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--input", type=Path, help="a corpus-format JSONL instead of the bundled corpus")
     p.add_argument("--version", default=None)
     p.add_argument("--split", default="all", choices=["train", "validation", "test", "all"])
-    p.add_argument("--scheme", default="ontonotes", choices=["ontonotes", "conll", "ace"], help="conll/hf label set")
+    p.add_argument("--scheme", default="ontonotes", choices=["ontonotes", "conll", "ace"], help="conll/hf/spacy label set")
     p.add_argument("--levels", default="NAM", help="mention levels to tag, comma-separated (default NAM)")
+    p.add_argument("--tokenizer", default="auto", choices=["auto", "spacy", "newsbench"],
+                   help="conll/hf/spacy tokens (default auto: spaCy's when installed, else newsbench's)")
+    p.add_argument("--doc-ids", action=argparse.BooleanOptionalAction, default=True,
+                   help="conll: a '# id = ...' line before each article (--no-doc-ids for `spacy convert -c ner`)")
     p.add_argument("--mapping", type=Path, help="brat: label mapping YAML")
     p.add_argument("--overwrite", action="store_true",
                    help="brat/hf: replace a non-empty folder, but only one that holds nothing but an earlier export")

@@ -189,10 +189,13 @@ def brat_example() -> str:
 
 def conll_example() -> str:
     from .interop.conll import to_conll
-    text, reports = to_conll([_seed()], "conll")
+    from .tokens import get_tokenizer
+    tok = get_tokenizer()
+    text, reports = to_conll([_seed()], "conll", tokenizer=tok)
     head = "\n".join(text.splitlines()[:40])
     rep = "\n".join(f"- {r}" for r in reports[:5]) or "- (none)"
-    return (f"`newsbench export conll seed.conll --version 0.1 --scheme conll` (first lines):\n\n```text\n{head}\n```\n\n"
+    return (f"`newsbench export conll seed.conll --version 0.1 --scheme conll` (first lines; tokenizer: "
+            f"{tok.name}):\n\n```text\n{head}\n```\n\n"
             f"Spans reported ({len(reports)} in all; first shown):\n\n{rep}\n")
 
 

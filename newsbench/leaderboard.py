@@ -57,6 +57,39 @@ def run(out_dir: Path, version: Optional[str] = None, systems: Iterable[str] = (
     return written
 
 
+def submit(out_dir: Path, name: str, description: str, predictions: dict, command: str,
+           version: Optional[str] = None, model: Optional[str] = None, bootstrap: int = 1000) -> list[Path]:
+    """A row for a system that is not a baseline: score its prediction files ({split: path}) exactly as
+    `run` scores the baselines and write the same reports, for a pull request to docs/leaderboard/."""
+    import re
+
+    from .evaluate import evaluate
+    from .loading import version_dir
+    from .outputs import write_text
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", name) or name in SYSTEMS:
+        raise ValueError(f"--submit {name!r}: a new lowercase name (letters, digits, . _ -), not a baseline's")
+    unknown = sorted(set(predictions) - set(SPLITS))
+    if unknown or not predictions:
+        raise ValueError(f"predictions for {', '.join(unknown) or 'no split'}: a row has test and/or validation")
+    version = version_dir(version).name
+    reports = {split: evaluate(path, split=split, version=version, bootstrap=bootstrap)
+               for split, path in predictions.items()}   # all scored before anything is written
+    written = []
+    for split, report in reports.items():
+        doc = {"system": name, "description": description, "model": model, "command": command,
+               "report": report.to_dict(per_type=False)}
+        path = report_path(out_dir, name, split)
+        write_text(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        written.append(path)
+    return written
+
+
+def _order(system: str) -> tuple:
+    """Baselines first, in their order; submitted systems after them, by name."""
+    return (0, list(SYSTEMS).index(system), "") if system in SYSTEMS else (1, 0, system)
+
+
 def load_reports(out_dir: Path) -> list[dict]:
     return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(out_dir).glob("*.json"))]
 
@@ -115,7 +148,7 @@ def render(reports: list[dict]) -> str:
         out.append("")
     out.append(frames_against_majority(reports))
     out.append("## Systems\n")
-    for r in sorted({r["system"]: r for r in reports}.values(), key=lambda r: list(SYSTEMS).index(r["system"])):
+    for r in sorted({r["system"]: r for r in reports}.values(), key=lambda r: _order(r["system"])):
         out.append(f"- **{r['system']}**: {r['description']}. Reproduce: `{r['command']} --split SPLIT -o p.jsonl`, "
                    f"then `newsbench evaluate p.jsonl --split SPLIT`.")
     return "\n".join(out) + "\n"

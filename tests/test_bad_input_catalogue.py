@@ -52,6 +52,7 @@ COMMANDS = {
     "agreement": lambda bad, gold: ["agreement", gold, bad],
     "lint": lambda bad, gold: ["lint", bad],
     "export conll --input": lambda bad, gold: ["export", "conll", bad.parent / "out.conll", "--input", bad],
+    "run --input": lambda bad, gold: ["run", "rules", "--input", bad, "-o", bad.parent / "out.jsonl"],
     "review --gold": lambda bad, gold: ["review", gold.parent / "reviews", "--gold", bad],
 }
 

@@ -1,7 +1,8 @@
 """The `spacy` baseline: any installed spaCy pipeline, scored on entities (optional extra `newsbench[spacy]`).
 
 spaCy English pipelines predict OntoNotes 5 labels, which are newsbench's entity types, so no
-mapping is needed. Models are never downloaded here: pass an installed package name or a path,
+mapping is needed; so does a pipeline trained on `newsbench export spacy` (the OntoNotes scheme,
+the default). Models are never downloaded here: pass an installed package name or a path,
 or a ready `nlp` object (the tests use a blank English pipeline with an entity ruler).
 """
 from __future__ import annotations
@@ -30,8 +31,15 @@ class SpacySystem:
         self.nlp = nlp
         self.model = model or getattr(nlp, "meta", {}).get("name", "custom")
 
-    def predict(self, article: Article) -> dict:
-        doc = self.nlp(article.text)
+    @staticmethod
+    def _prediction(doc) -> dict:
         mentions = [{"start": e.start_char, "end": e.end_char, "text": e.text, "type": e.label_, "level": "NAM"}
                     for e in doc.ents if e.label_ in ENTITY_TYPES]
         return {"entities": {"mentions": mentions}}
+
+    def predict(self, article: Article) -> dict:
+        return self._prediction(self.nlp(article.text))
+
+    def predict_batch(self, articles: list[Article]) -> list[dict]:
+        """`nlp.pipe` over the batch: what `run_system` calls, so spaCy batches as it is built to."""
+        return [self._prediction(doc) for doc in self.nlp.pipe(a.text for a in articles)]
