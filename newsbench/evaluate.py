@@ -393,7 +393,7 @@ def _bulk():
 
 def _evaluate(predictions, source: GoldSource, settings: Settings, bootstrap: int, seed, lenient: bool, show):
     from .metrics import TASKS, make_task
-    from .metrics.base import bootstrap_intervals
+    from .metrics.base import bootstrap_intervals_all
     from .metrics.events import EventOptions
     from .report import Report, TaskReport
 
@@ -405,14 +405,17 @@ def _evaluate(predictions, source: GoldSource, settings: Settings, bootstrap: in
     task_reports, doc_stats, results, duplicates, unanchored = {}, {}, {}, [], []
     for name in chosen:
         show.show(f"scoring {name}")
-        result = _finish(collectors[name], gold_data, source)
-        metric = collectors[name].metric
+        results[name] = _finish(collectors[name], gold_data, source)
+        doc_stats[name] = results[name].stats
+    show.show("bootstrap")
+    intervals = bootstrap_intervals_all([(collectors[name].metric, doc_stats[name]) for name in chosen], bootstrap,
+                                        seed)
+    for name, interval in zip(chosen, intervals):
+        result, metric = results[name], collectors[name].metric
         sums = result.stats.sum(0)
         scores = metric.corpus_score(result.stats)
-        task_reports[name] = TaskReport(name, list(metric.headline), scores,
-                                        bootstrap_intervals(metric, result.stats, bootstrap, seed),
-                                        metric.counts(sums), metric.breakdown(sums), metric)
-        doc_stats[name], results[name] = result.stats, result
+        task_reports[name] = TaskReport(name, list(metric.headline), scores, interval, metric.counts(sums),
+                                        metric.breakdown(sums), metric)
         duplicates += [{"id": gold_data.ids[d["doc"]], **{k: v for k, v in d.items() if k != "doc"}}
                        for d in result.notes.get("duplicates", ())]
         unanchored += result.notes.get("unanchored", ())

@@ -20,7 +20,7 @@ from typing import Iterator, Optional
 import numpy as np
 
 from ..labels import EVENT_ROLES, EVENT_TYPES
-from .base import (GoldProblems, Metric, Task, TaskResult, interned, add_prf, clip, duplicate_note, layer_items,
+from .base import (GoldProblems, Metric, Task, TaskResult, interned, span_ok, add_prf, clip, duplicate_note, layer_items,
                    span_problems)
 
 _LEVELS = ("trig_i", "trig_c", "arg_i", "arg_c", "arg_i+", "arg_c+")
@@ -56,6 +56,29 @@ class EventMetric(Metric):
             side = "trig" if lv.startswith("trig") else "arg"
             add_prf(out, _NAMES[lv], c[f"{lv}.tp"], c[f"{side}.pred"], c[f"{side}.gold"])
         return out
+
+
+_EVENT_TYPES, _EVENT_ROLES = frozenset(EVENT_TYPES), frozenset(EVENT_ROLES)
+
+
+def _gold_events_ok(rec: dict, by_id: dict) -> bool:
+    """Whether `_gold_event_problems` finds nothing, tested without making a path or a message."""
+    text, events = rec["text"], rec["events"]
+    if type(events) is not list:
+        return False
+    for ev in events:
+        if type(ev) is not dict or not span_ok(ev.get("trigger"), text) or ev.get("type") not in _EVENT_TYPES:
+            return False
+        args = ev.get("arguments", [])
+        if type(args) is not list:
+            return False
+        for arg in args:
+            if type(arg) is not dict or arg.get("role") not in _EVENT_ROLES:
+                return False
+            mid = arg.get("mention")
+            if not (type(mid) is str and mid in by_id and span_ok(by_id[mid], text)):
+                return False
+    return True
 
 
 def _gold_event_problems(rec: dict, by_id: dict) -> list[tuple[str, str]]:
@@ -103,7 +126,7 @@ class EventTask(Task):
         if not rec.get("events"):
             return
         mentions = {m["id"]: m for m in rec["entities"]["mentions"]}
-        found = _gold_event_problems(rec, mentions)
+        found = [] if _gold_events_ok(rec, mentions) else _gold_event_problems(rec, mentions)
         if found:
             raise GoldProblems(found)
         if self.options.argument_coref:    # only then are predicted fillers judged by cluster

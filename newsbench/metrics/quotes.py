@@ -25,7 +25,7 @@ import numpy as np
 
 from ..labels import QUOTE_KINDS
 from .alignment import Spans, align, per_doc
-from .base import (GoldProblems, by_document, interned, Metric, Task, TaskResult, add_prf, clip, duplicate_note, layer_items, rate,
+from .base import (GoldProblems, by_document, interned, span_ok, Metric, Task, TaskResult, add_prf, clip, duplicate_note, layer_items, rate,
                    span_problems)
 
 _COUNTS = ("gold", "pred", "exact", "overlap", "cue.gold", "cue.pred", "cue.tp", "speaker.gold", "speaker.pred",
@@ -99,6 +99,25 @@ class _Speaker:
         return normalise(text) in self.names
 
 
+_KINDS = frozenset(QUOTE_KINDS)
+
+
+def _gold_quotes_ok(rec: dict, by_id: dict) -> bool:
+    """Whether `_gold_quote_problems` finds nothing, tested without making a path or a message."""
+    text, quotes = rec["text"], rec["quotes"]
+    if type(quotes) is not list:
+        return False
+    for q in quotes:
+        if type(q) is not dict or not span_ok(q, text) or q.get("kind") not in _KINDS:
+            return False
+        if q.get("cue") is not None and not span_ok(q["cue"], text):
+            return False
+        spk = q.get("speaker")
+        if spk is not None and not (type(spk) is str and spk in by_id):
+            return False
+    return True
+
+
 def _gold_quote_problems(rec: dict, by_id: dict) -> list[tuple[str, str]]:
     """Every quote, cue and speaker of a gold record the scorer cannot use, each at its own path."""
     text = rec["text"]
@@ -134,7 +153,7 @@ class QuoteTask(Task):
             return
         mentions = rec["entities"]["mentions"]
         by_id = {m["id"]: m for m in mentions}
-        found = _gold_quote_problems(rec, by_id)
+        found = [] if _gold_quotes_ok(rec, by_id) else _gold_quote_problems(rec, by_id)
         if found:
             raise GoldProblems(found)
         speakers = _speakers(rec, mentions, {by_id[q["speaker"]]["entity"] for q in rec["quotes"]
