@@ -320,7 +320,21 @@ def _articles_for_export(args):
         _print_problems(problems)
         return (None, exit_code(problems)) if problems else (read_articles(args.input), 0)
     version = version_dir(args.version).name
-    return (load_all(version) if args.split == "all" else load(args.split, version=version)), 0
+    return (load_all(version) if args.split in (None, "all") else load(args.split, version=version)), 0
+
+
+def _splits_for_hf(args, articles) -> dict:
+    """`export hf` keeps the splits apart (a DatasetDict): the bundled corpus gives train, validation
+    and test, or the one --split asked for; an --input file is one split, named by --split or `train`."""
+    from .loading import SPLITS, load, version_dir
+
+    if args.input:
+        return {args.split if args.split not in (None, "all") else "train": articles}
+    if args.split not in (None, "all"):
+        return {args.split: articles}
+    version = version_dir(args.version).name
+    splits = {s: load(s, version=version) for s in SPLITS}
+    return {s: arts for s, arts in splits.items() if arts}  # an empty split is left out, as in load_hf
 
 
 def cmd_export(args) -> int:
@@ -344,9 +358,9 @@ def cmd_export(args) -> int:
         text, reports = to_conll(articles, args.scheme, args.levels.split(","))
         write_text(args.output, text, option="output")
     elif args.format == "hf":
-        from .interop.conll import hf_token_classification
-        ds, reports = hf_token_classification(articles, args.scheme, args.levels.split(","))
-        write_folder(args.output, lambda folder: ds.save_to_disk(str(folder)), HF_OWNS, "hf",
+        from .interop.conll import hf_token_dataset_dict
+        dsd, reports = hf_token_dataset_dict(_splits_for_hf(args, articles), args.scheme, args.levels.split(","))
+        write_folder(args.output, lambda folder: dsd.save_to_disk(str(folder)), HF_OWNS, "hf",
                      overwrite=args.overwrite)
     else:
         from .interop.conll import spacy_docbin
@@ -611,7 +625,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output", type=Path, help="brat/hf: a folder; conll/spacy: a file")
     p.add_argument("--input", type=Path, help="a corpus-format JSONL instead of the bundled corpus")
     p.add_argument("--version", default=None)
-    p.add_argument("--split", default="all", choices=["train", "validation", "test", "all"])
+    p.add_argument("--split", default=None, choices=["train", "validation", "test", "all"],
+                   help="default: all splits; `hf` keeps them apart as a DatasetDict, the others concatenate them")
     p.add_argument("--scheme", default="ontonotes", choices=["ontonotes", "conll", "ace"], help="conll/hf label set")
     p.add_argument("--levels", default="NAM", help="mention levels to tag, comma-separated (default NAM)")
     p.add_argument("--mapping", type=Path, help="brat: label mapping YAML")

@@ -123,6 +123,19 @@ def hf_token_classification(articles: list[Article], scheme: str = "ontonotes", 
     return Dataset.from_dict(rows, features=feats), reports
 
 
+def hf_token_dataset_dict(splits: dict[str, list[Article]], scheme: str = "ontonotes",
+                          levels: Iterable[str] = ("NAM",)):
+    """(datasets.DatasetDict of `hf_token_classification` per split, reports): training data never
+    holds a test article by default, and every split shares one label list."""
+    from datasets import DatasetDict
+
+    out, reports = {}, []
+    for name, articles in splits.items():
+        out[name], reps = hf_token_classification(articles, scheme, levels)
+        reports += reps
+    return DatasetDict(out), reports
+
+
 def spacy_docbin(articles: list[Article], levels: Iterable[str] = ("NAM",)):
     """(spacy.tokens.DocBin for `spacy train`, reports). spaCy is an optional extra."""
     try:
