@@ -153,6 +153,13 @@ def cmd_stats(args) -> int:
 def cmd_release(args) -> int:
     from .release import release
 
+    try:  # the card and croissant.json written after the release need them: fail before writing anything
+        import jinja2  # noqa: F401
+        import mlcroissant  # noqa: F401
+    except ImportError as err:
+        raise UsageError(f"newsbench release needs the maintainer tools: pip install 'newsbench[release]' "
+                         f"({err.name or err} is missing)") from None
+
     sheets = sorted(Path(args.sheets).glob("*.yaml"))
     if not sheets:
         raise UsageError(f"{args.sheets}: no .yaml sheets")
@@ -169,24 +176,31 @@ def cmd_release(args) -> int:
 
 
 def cmd_card(args) -> int:
+    """corpus/README.md (the dataset card) and corpus/croissant.json, both generated from the data."""
     from .outputs import write_text
     from .release import render_card
 
     corpus = Path(args.corpus)
     try:
-        text = render_card(corpus, corpus / "card_template.md")
+        from .croissant import croissant_text
+        wanted = [(corpus / "README.md", render_card(corpus, corpus / "card_template.md")),
+                  (corpus / "croissant.json", croissant_text(corpus))]
+    except ImportError as err:
+        raise UsageError(f"newsbench card needs the maintainer tools: pip install 'newsbench[release]' "
+                         f"({err.name or err} is missing)") from None
     except ValueError as err:
         raise UsageError(str(err)) from None
-    target = corpus / "README.md"
     if getattr(args, "check", False):
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != text:
+        stale = [t for t, text in wanted if (t.read_text(encoding="utf-8") if t.exists() else "") != text]
+        for target in stale:
             print(f"{target} is out of date: run `newsbench card`", file=sys.stderr)
+        if stale:
             return EXIT_INVALID
-        print(f"{target} is up to date")
+        print(" and ".join(str(t) for t, _ in wanted) + " are up to date")
         return 0
-    write_text(target, text)
-    print(f"wrote {target}")
+    for target, text in wanted:
+        write_text(target, text)
+        print(f"wrote {target}")
     return 0
 
 
@@ -588,7 +602,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trials", type=int, default=10000,
                    help="approximate randomization trials (default 10000, at least 1)")
 
-    p = _command(sub, "card", "Regenerate corpus/README.md (the Hugging Face dataset card) from the data.",
+    p = _command(sub, "card", "Regenerate corpus/README.md (the Hugging Face dataset card) and corpus/croissant.json from the data.",
                  "newsbench card --check", cmd_card)
     p.add_argument("--corpus", default="corpus")
     p.add_argument("--check", action="store_true", help="exit 1 if the card is out of date instead of writing")
