@@ -187,7 +187,8 @@ def personal_information(articles: list[Article]) -> str:
         return "No article of this version is published news: every one was written for the corpus.\n"
     linked_note = (f"; {len(linked)} of them are linked to Wikidata, which identifies them (drop the QIDs if "
                    f"your use does not need them)" if linked else ", none linked to Wikidata")
-    return (f"{len(published)} of the {len(articles)} articles of this version are published news "
+    verb = "is" if len(published) == 1 else "are"
+    return (f"{len(published)} of the {len(articles)} articles of this version {verb} published news "
             f"(`meta.provenance: \"published\"`). They name {len(people)} real people, reported on in their "
             f"public roles, with their words as published{linked_note}.\n")
 
@@ -201,7 +202,7 @@ def bias_figures(articles: list[Article]) -> str:
     anns = [a.meta.annotation for a in articles if a.meta.annotation is not None]
     single = sum(1 for x in anns if not x.double_annotated)
     single_unreviewed = sum(1 for x in anns if not x.double_annotated and not x.reviewed)
-    mix = ", ".join(f"{d.replace('_', ' ')} {k} ({100 * k / n:.0f}%)" for d, k in domains.most_common())
+    mix = ", ".join(f"`{d}` {k} ({100 * k / n:.0f}%)" for d, k in domains.most_common())
     lines = [f"- **Domain mix** ({n} articles): {mix}.",
              f"- **Provenance**: {provenance.get('original', 0)} original articles, "
              f"{provenance.get('published', 0)} published."]

@@ -13,6 +13,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -240,8 +241,12 @@ def render_card(corpus_root: Path, template: Path) -> str:
     }
     from . import cardparts
     values.update(cardparts.sections(corpus_root, newest, splits))
+    template_text = Path(template).read_text(encoding="utf-8")
+    unknown = sorted(set(re.findall(r"{{\s*(\w+)\s*}}", template_text)) - set(values) - {"card_data"})
+    if unknown:  # Jinja2 would render an unknown name as nothing
+        raise ValueError(f"{template}: unknown placeholder(s) {', '.join(unknown)} (known: {', '.join(sorted(values))})")
     data = card_data(vs, corpus_root)
-    card = DatasetCard.from_template(data, template_str=Path(template).read_text(encoding="utf-8"), **values)
+    card = DatasetCard.from_template(data, template_str=template_text, **values)
     if not card.data.to_dict():
         card.data = data
     return str(card).rstrip("\n") + "\n"

@@ -132,6 +132,17 @@ def test_a_template_without_a_header_still_gets_the_metadata(tmp_path):
     assert "_No CITATION.cff beside the corpus._" in text
 
 
+def test_an_unknown_placeholder_is_an_error_not_an_empty_string(tmp_path):
+    import shutil
+
+    from newsbench.release import render_card
+    corpus = tmp_path / "corpus"
+    shutil.copytree(version_dir("0.1"), corpus / "0.1")
+    (corpus / "card_template.md").write_text("{{ stats }}\n{{ agreemnt }}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="agreemnt"):
+        render_card(corpus, corpus / "card_template.md")
+
+
 # -- datasets features ---------------------------------------------------------------------------
 def test_every_closed_inventory_is_a_classlabel_and_published_a_date32():
     from datasets import ClassLabel, Value
