@@ -84,6 +84,22 @@ LAYERS: tuple = (
 
 REPEATED_LEAVES = {("frames", "labels")}
 
+#: Closed label sets as enumeration record sets, and the fields whose values come from them (named in
+#: the description: mlcroissant 1.1.1 reads no value from a field that has both a JSON-path source and
+#: `references`, so the link is not made in the graph).
+ENUMERATIONS = {
+    "entity_types": ("ENTITY_TYPES", "The 18 OntoNotes 5 named-entity types.",
+                     ("entities/mentions/type", "entities/clusters/type")),
+    "mention_levels": ("MENTION_LEVELS", "Mention levels: name, nominal, pronoun.", ("entities/mentions/level",)),
+    "quote_kinds": ("QUOTE_KINDS", "Quote kinds.", ("quotes/quotes/kind",)),
+    "event_types": ("EVENT_TYPES", "The 33 ACE 2005 event subtypes plus five for general news.",
+                    ("events/events/type",)),
+    "realis": ("REALIS", "Event realis values.", ("events/events/realis",)),
+    "frames_inventory": ("FRAMES", "The 15 Media Frames Corpus dimensions.", ("frames/primary", "frames/labels")),
+    "genres": ("GENRES", "Article genres.", ("articles/genre",)),
+    "domains": ("DOMAINS", "Article domains.", ("articles/domain",)),
+}
+
 
 def _source(path: tuple) -> Any:
     import mlcroissant as mlc
@@ -101,6 +117,18 @@ def _field(record_set: str, name: str, dtype: str, spec: tuple, parent: str = ""
                          sub_fields=[_field(record_set, n, d, s, fid) for n, d, s in spec])
     return mlc.Field(id=fid, name=name, data_types=dt, source=_source(spec),
                      repeated=(record_set, name) in REPEATED_LEAVES or None)
+
+
+def _enumerations(ctx: Any) -> list:
+    """One record set per closed label set, its names inline (schema order, as in the `datasets` ClassLabels)."""
+    import mlcroissant as mlc
+
+    from . import labels
+    return [mlc.RecordSet(ctx=ctx, id=rid, name=rid, key=[f"{rid}/name"],
+                          description=f"{description} The values of {', '.join(users)}.",
+                          fields=[mlc.Field(ctx=ctx, id=f"{rid}/name", name="name", data_types=[mlc.DataType.TEXT])],
+                          data=[{f"{rid}/name": v} for v in getattr(labels, attr)])
+            for rid, (attr, description, users) in ENUMERATIONS.items()]
 
 
 def _rai(articles: list[Article], newest: str) -> dict[str, Any]:
@@ -190,6 +218,7 @@ def croissant_metadata(corpus_root: Path) -> dict:
             fs.insert(1, split_field)
         record_sets.append(mlc.RecordSet(ctx=ctx, id=name, name=name, description=description, fields=fs,
                                          key=["articles/id"] if name == "articles" else None))
+    record_sets += _enumerations(ctx)
     cite = citation(corpus_root.parent / "CITATION.cff", newest, manifest["released"][:4])
     released = _dt.datetime.fromisoformat(manifest["released"])
     metadata = mlc.Metadata(

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal, Optional, Union, overload
+from typing import Optional, Union, overload
 
 from .record import Article
 from .resources import corpus_dir
@@ -75,8 +75,6 @@ def read_articles(path: Union[str, Path]) -> list[Article]:
 
 @overload
 def load(split: None = None, version: Optional[str] = None) -> dict[str, list[Article]]: ...
-@overload
-def load(split: Literal["train", "validation", "test"], version: Optional[str] = None) -> list[Article]: ...
 @overload
 def load(split: str, version: Optional[str] = None) -> list[Article]: ...
 
