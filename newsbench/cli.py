@@ -154,6 +154,13 @@ def cmd_stats(args) -> int:
 def cmd_release(args) -> int:
     from .release import release
 
+    try:  # the card and croissant.json written after the release need them: fail before writing anything
+        import jinja2  # noqa: F401
+        import mlcroissant  # noqa: F401
+    except ImportError as err:
+        raise UsageError(f"newsbench release needs the maintainer tools: pip install 'newsbench[release]' "
+                         f"({err.name or err} is missing)") from None
+
     sheets = sorted(Path(args.sheets).glob("*.yaml"))
     if not sheets:
         raise UsageError(f"{args.sheets}: no .yaml sheets")
@@ -170,24 +177,31 @@ def cmd_release(args) -> int:
 
 
 def cmd_card(args) -> int:
+    """corpus/README.md (the dataset card) and corpus/croissant.json, both generated from the data."""
     from .outputs import write_text
     from .release import render_card
 
     corpus = Path(args.corpus)
     try:
-        text = render_card(corpus, corpus / "card_template.md")
+        from .croissant import croissant_text
+        wanted = [(corpus / "README.md", render_card(corpus, corpus / "card_template.md")),
+                  (corpus / "croissant.json", croissant_text(corpus))]
+    except ImportError as err:
+        raise UsageError(f"newsbench card needs the maintainer tools: pip install 'newsbench[release]' "
+                         f"({err.name or err} is missing)") from None
     except ValueError as err:
         raise UsageError(str(err)) from None
-    target = corpus / "README.md"
     if getattr(args, "check", False):
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != text:
+        stale = [t for t, text in wanted if (t.read_text(encoding="utf-8") if t.exists() else "") != text]
+        for target in stale:
             print(f"{target} is out of date: run `newsbench card`", file=sys.stderr)
+        if stale:
             return EXIT_INVALID
-        print(f"{target} is up to date")
+        print(" and ".join(str(t) for t, _ in wanted) + " are up to date")
         return 0
-    write_text(target, text)
-    print(f"wrote {target}")
+    for target, text in wanted:
+        write_text(target, text)
+        print(f"wrote {target}")
     return 0
 
 
@@ -357,7 +371,21 @@ def _articles_for_export(args):
         _print_problems(problems)
         return (None, exit_code(problems)) if problems else (read_articles(args.input), 0)
     version = version_dir(args.version).name
-    return (load_all(version) if args.split == "all" else load(args.split, version=version)), 0
+    return (load_all(version) if args.split in (None, "all") else load(args.split, version=version)), 0
+
+
+def _splits_for_hf(args, articles) -> dict:
+    """`export hf` keeps the splits apart (a DatasetDict): the bundled corpus gives train, validation
+    and test, or the one --split asked for; an --input file is one split, named by --split or `train`."""
+    from .loading import SPLITS, load, version_dir
+
+    if args.input:
+        return {args.split if args.split not in (None, "all") else "train": articles}
+    if args.split not in (None, "all"):
+        return {args.split: articles}
+    version = version_dir(args.version).name
+    splits = {s: load(s, version=version) for s in SPLITS}
+    return {s: arts for s, arts in splits.items() if arts}  # an empty split is left out, as in load_hf
 
 
 def cmd_export(args) -> int:
@@ -387,9 +415,9 @@ def cmd_export(args) -> int:
         text, reports = to_conll(articles, args.scheme, levels, doc_ids=args.doc_ids, tokenizer=tok)
         write_text(args.output, text, option="output")
     elif args.format == "hf":
-        from .interop.conll import hf_token_classification
-        ds, reports = hf_token_classification(articles, args.scheme, levels, tokenizer=tok)
-        write_folder(args.output, lambda folder: ds.save_to_disk(str(folder)), HF_OWNS, "hf",
+        from .interop.conll import hf_token_dataset_dict
+        dsd, reports = hf_token_dataset_dict(_splits_for_hf(args, articles), args.scheme, levels, tokenizer=tok)
+        write_folder(args.output, lambda folder: dsd.save_to_disk(str(folder)), HF_OWNS, "hf",
                      overwrite=args.overwrite)
     else:
         from .interop.conll import spacy_docbin
@@ -644,7 +672,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trials", type=int, default=10000,
                    help="approximate randomization trials (default 10000, at least 1)")
 
-    p = _command(sub, "card", "Regenerate corpus/README.md (the Hugging Face dataset card) from the data.",
+    p = _command(sub, "card", "Regenerate corpus/README.md (the Hugging Face dataset card) and corpus/croissant.json from the data.",
                  "newsbench card --check", cmd_card)
     p.add_argument("--corpus", default="corpus")
     p.add_argument("--check", action="store_true", help="exit 1 if the card is out of date instead of writing")
@@ -705,7 +733,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("output", type=Path, help="brat/hf: a folder; conll/spacy: a file")
     p.add_argument("--input", type=Path, help="a corpus-format JSONL instead of the bundled corpus")
     p.add_argument("--version", default=None)
-    p.add_argument("--split", default="all", choices=["train", "validation", "test", "all"])
+    p.add_argument("--split", default=None, choices=["train", "validation", "test", "all"],
+                   help="default: all splits; `hf` keeps them apart as a DatasetDict, the others concatenate them")
     p.add_argument("--scheme", default="ontonotes", choices=["ontonotes", "conll", "ace"], help="conll/hf/spacy label set")
     p.add_argument("--levels", default="NAM", help="mention levels to tag, comma-separated (default NAM)")
     p.add_argument("--tokenizer", default="auto", choices=["auto", "spacy", "newsbench"],

@@ -27,7 +27,8 @@ def dataset_card() -> str:
     text = (corpus_dir() / "README.md").read_text(encoding="utf-8")
     body = text.split("\n---\n", 1)[1] if text.startswith("---\n") else text
     lines = [ln for ln in body.strip().splitlines() if not ln.startswith("# ")]  # the page has its own title
-    return "\n".join(lines).strip() + "\n"
+    # the card links the docs sources relative to corpus/README.md; on the site they are siblings
+    return "\n".join(lines).strip().replace("](../docs/", "](") + "\n"
 
 
 def _type_of(prop: dict) -> str:

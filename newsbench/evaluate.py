@@ -17,9 +17,12 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional, Sequence, Union
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .report import Comparison, Report
 
 DEFAULT_SEED = 12345
 DEFAULT_TRIALS = 10000
@@ -354,7 +357,7 @@ def evaluate(predictions: Union[str, Path, Iterable[dict]], split: str = "test",
                                                                                            "type"),
              levels: Sequence[str] = ("NAM",), label_map: Optional[str] = None, argument_coref: bool = False,
              bootstrap: int = 1000, seed: Optional[int] = DEFAULT_SEED, lenient: bool = False,
-             progress: bool = False):
+             progress: bool = False) -> Report:
     """Score predictions (a JSONL path or a list of dicts) against the gold; returns a `Report`.
 
     Gold: the bundled corpus (`version`, default newest; `split`, default test), or `gold`, a
@@ -527,7 +530,7 @@ def _check_tests(bootstrap, trials) -> None:
 
 
 def compare(predictions: Sequence, names: Optional[Sequence[str]] = None, trials: int = DEFAULT_TRIALS,
-            allow_missing: bool = False, **options):
+            allow_missing: bool = False, **options) -> Comparison:
     """Evaluate every predictions file with the same options and test each against the first."""
     names = list(names or [str(p) for p in predictions])
     bootstrap = options.get("bootstrap", 1000)

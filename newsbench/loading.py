@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional, Union
+from typing import Optional, Union, overload
 
 from .record import Article
 from .resources import corpus_dir
@@ -37,6 +37,7 @@ def latest_version() -> str:
 
 
 def version_dir(version: Optional[str] = None) -> Path:
+    """The folder of a released version of the bundled corpus (the newest by default)."""
     version = version or latest_version()
     d = corpus_dir() / version
     if not (d / "manifest.json").exists():
@@ -70,6 +71,12 @@ def read_articles(path: Union[str, Path]) -> list[Article]:
     except OSError as err:
         raise CorpusError(f"{path}: cannot read: {err.strerror}") from None
     return out
+
+
+@overload
+def load(split: None = None, version: Optional[str] = None) -> dict[str, list[Article]]: ...
+@overload
+def load(split: str, version: Optional[str] = None) -> list[Article]: ...
 
 
 def load(split: Optional[str] = None, version: Optional[str] = None) -> Union[list[Article], dict[str, list[Article]]]:

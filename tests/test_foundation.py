@@ -1,6 +1,7 @@
 """The record format, loader, validator and anchoring tool (issue 2)."""
 from __future__ import annotations
 
+import datetime
 import json
 import shutil
 from pathlib import Path
@@ -69,11 +70,9 @@ def _hf_rows_equal_jsonl(dsd, version):
         if not want:  # `datasets` cannot hold a split with no data: empty splits are left out
             assert split not in dsd
             continue
-        got = [dict(r) for r in dsd[split]]
-        for r in got:   # versions before 0.4 have no meta.annotation: `datasets` fills the declared field with None
-            if r["meta"].get("annotation") is None:
-                r["meta"].pop("annotation", None)
+        got = [newsbench.hf.to_record(r) for r in dsd[split]]   # label ids back to names, dates to ISO
         assert got == want, split
+        assert all(isinstance(r["meta"]["published"], datetime.date) for r in dsd[split])
 
 
 def test_load_hf_keeps_every_layer_intact():
@@ -94,16 +93,21 @@ def test_load_dataset_on_the_corpus_folder_offline(config, tmp_path):
 
 
 def test_dataset_card_declares_the_package_features_for_every_version():
-    import yaml
-    from datasets import Features
+    from datasets.info import DatasetInfosDict
+    from huggingface_hub import DatasetCard
 
-    card = (REPO / "corpus" / "README.md").read_text(encoding="utf-8")
-    header = yaml.safe_load(card.split("---\n")[1])
+    card = DatasetCard.load(REPO / "corpus" / "README.md")   # the Hub's own parser
+    header = card.data.to_dict()
     names = [c["config_name"] for c in header["configs"]]
     assert sorted(names) == sorted(newsbench.versions())
     assert [c for c in header["configs"] if c.get("default")][0]["config_name"] == newsbench.latest_version()
-    for info in header["dataset_info"]:
-        assert Features._from_yaml_list(info["features"]) == newsbench.hf.features()
+    infos = DatasetInfosDict.from_dataset_card_data(card.data)
+    assert sorted(infos) == sorted(newsbench.versions())
+    for version, info in infos.items():
+        assert info.features == newsbench.hf.features()
+        manifest = json.loads((version_dir(version) / "manifest.json").read_text())
+        assert {s: info.splits[s].num_examples for s in info.splits} == {
+            f[:-6]: m["articles"] for f, m in manifest["files"].items() if m["articles"]}
 
 
 def test_dataset_card_is_up_to_date():

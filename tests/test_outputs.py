@@ -48,7 +48,7 @@ def test_export_refuses_the_working_folder(tmp_path, gold, fmt, monkeypatch):
     assert work.is_dir() and list(work.iterdir()) == []
 
 
-@pytest.mark.parametrize("fmt,marker", [("hf", "dataset_info.json"), ("brat", "t-0001.ann")])
+@pytest.mark.parametrize("fmt,marker", [("hf", "dataset_dict.json"), ("brat", "t-0001.ann")])
 def test_overwrite_replaces_an_earlier_export_and_an_empty_folder_is_used(tmp_path, gold, fmt, marker):
     d = tmp_path / "out"
     d.mkdir()

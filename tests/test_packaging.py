@@ -7,6 +7,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import newsbench
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -23,5 +25,27 @@ def test_wheel_contains_every_released_file_and_the_schemas(tmp_path):
             assert f"newsbench/_corpus/{version}/{fname}" in names
     for needed in ("newsbench/_schema/article.schema.json", "newsbench/_schema/prediction.schema.json",
                    "newsbench/_corpus/README.md", "newsbench/_corpus/agreement/A.jsonl",
-                   "newsbench/interop/brat_mapping.yaml", "newsbench/interop/labelstudio_mapping.yaml"):
+                   "newsbench/interop/brat_mapping.yaml", "newsbench/interop/labelstudio_mapping.yaml",
+                   "newsbench/_corpus/croissant.json", "newsbench/py.typed"):
         assert needed in names
+    # the licence texts (PEP 639: under the dist-info's licenses/ folder), and the metadata names them
+    dist_info = f"newsbench-{newsbench.__version__}.dist-info"
+    for licence in ("LICENSE", "LICENSES/CC-BY-4.0.txt"):
+        assert f"{dist_info}/licenses/{licence}" in names, sorted(n for n in names if "dist-info" in n)
+        assert (zipfile.ZipFile(wheel).read(f"{dist_info}/licenses/{licence}") == (REPO / licence).read_bytes())
+    metadata = zipfile.ZipFile(wheel).read(f"{dist_info}/METADATA").decode()
+    assert "License-Expression: Apache-2.0 AND CC-BY-4.0" in metadata
+    assert "License-File: LICENSES/CC-BY-4.0.txt" in metadata and f"Version: {newsbench.__version__}" in metadata
+
+
+def test_sdist_carries_the_licences_and_the_citation(tmp_path):
+    import tarfile
+
+    done = subprocess.run([sys.executable, "-m", "build", "--sdist", "--outdir", str(tmp_path), str(REPO)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    [sdist] = tmp_path.glob("newsbench-*.tar.gz")
+    top = f"newsbench-{newsbench.__version__}"
+    names = set(tarfile.open(sdist).getnames())
+    for needed in ("LICENSE", "LICENSES/CC-BY-4.0.txt", "CITATION.cff", "corpus/croissant.json"):
+        assert f"{top}/{needed}" in names, needed

@@ -173,6 +173,19 @@ def hf_token_classification(articles: list[Article], scheme: str = "ontonotes", 
     return Dataset.from_dict(rows, features=feats, info=info), reports
 
 
+def hf_token_dataset_dict(splits: dict[str, list[Article]], scheme: str = "ontonotes",
+                          levels: Iterable[str] = ("NAM",), tokenizer: TokenizerLike = None):
+    """(datasets.DatasetDict of `hf_token_classification` per split, reports): training data never
+    holds a test article by default, and every split shares one label list and one tokenizer."""
+    from datasets import DatasetDict
+
+    out, reports = {}, []
+    for name, articles in splits.items():
+        out[name], reps = hf_token_classification(articles, scheme, levels, tokenizer=tokenizer)
+        reports += reps
+    return DatasetDict(out), reports
+
+
 def doc_from_spans(vocab, text: str, spans: list[tuple[int, int]]):
     """(spacy Doc whose text is exactly `text`, token index of each span): the gaps between spans become
     a token's trailing space or whitespace tokens, as spaCy's own tokenizer makes them."""
