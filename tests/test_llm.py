@@ -219,6 +219,9 @@ def test_bad_json_is_asked_again_then_predicted_empty_with_the_reason(server, tm
     assert header["failed"] == {"frames": 1}
     failure = [x for x in err.splitlines() if "predicted empty" in x and "nb-" in x]
     assert len(failure) == 1 and "not JSON" in failure[0] and "after 3 replies" in failure[0]
+    code, out, err = run_cli("evaluate", tmp_path / "p.jsonl", "--json", "--bootstrap", "0")
+    assert code == 0, err
+    assert json.loads(out)["tasks"]["frames"]["headline"]["primary.accuracy"] == 0.0
 
 
 def test_bad_json_once_then_a_good_answer(server, tmp_path):

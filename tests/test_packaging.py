@@ -25,3 +25,6 @@ def test_wheel_contains_every_released_file_and_the_schemas(tmp_path):
                    "newsbench/_corpus/README.md", "newsbench/_corpus/agreement/A.jsonl",
                    "newsbench/interop/brat_mapping.yaml", "newsbench/interop/labelstudio_mapping.yaml"):
         assert needed in names
+    prompts = [p.relative_to(REPO).as_posix() for p in (REPO / "newsbench" / "prompts").rglob("*") if p.is_file()]
+    assert prompts and set(prompts) <= names, "the llm prompt templates ship in the wheel"
+    assert "newsbench/llm/runner.py" in names
