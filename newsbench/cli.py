@@ -501,7 +501,7 @@ def cmd_llm(args) -> int:
     from .llm.cache import default_cache_dir
     from .llm.client import FatalError, Retrying
     from .llm.prompts import PROMPT_TASKS, PromptError
-    from .llm.runner import Decoding, run_llm, write_predictions
+    from .llm.runner import Decoding, predictions_text, run_llm
     from .loading import load, version_dir
     from .metrics import TASKS
     from .outputs import refuse_inputs
@@ -557,7 +557,6 @@ def cmd_llm(args) -> int:
         print("newsbench llm: no request got an answer; nothing written", file=sys.stderr)
         return EXIT_UNUSABLE
     from .outputs import write_all
-    from .llm.runner import predictions_text
     targets = [("-o", args.output, predictions_text(report))]
     if args.report:
         targets.append(("--report", args.report, json.dumps(report.to_dict(), indent=1, ensure_ascii=False) + "\n"))

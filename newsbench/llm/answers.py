@@ -6,6 +6,12 @@ is usable at all (if not, the runner asks again, a bounded number of times); `to
 usable answer into a prediction layer and lists its issues: an unknown label drops its item (the
 scorer could not take it), a span that is not in the text is kept (the scorer counts it as a false
 positive and lists it as unanchored) and reported here too. Nothing is dropped silently.
+
+Where the answer's text alone would be ambiguous, the span is placed here, with offsets: an event
+argument at the occurrence of its text nearest its trigger, a quote's cue at the occurrence nearest
+its quote (triggers and quotes themselves by the scorer's own rule, the k-th span with a text and
+label at the k-th occurrence). The scorer's rule alone would put every argument "Pakistan" at the
+article's first "Pakistan".
 """
 from __future__ import annotations
 
@@ -14,7 +20,9 @@ import re
 from dataclasses import dataclass
 from typing import Optional
 
+from ..anchoring import whole_word_matches
 from ..labels import ENTITY_TYPES, EVENT_ROLES, EVENT_TYPES, FRAMES, MENTION_LEVELS, QUOTE_KINDS, REALIS
+from ..predictions import Anchorer, _substring_matches
 
 _FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*?)\n?```\s*$", re.S)
 
@@ -32,6 +40,19 @@ class Issue:
 
 
 # -- gold -> answer -------------------------------------------------------------------------------
+def speaker_name(article: dict, mention_id: str) -> Optional[str]:
+    """How an answer names a speaker: the first name (NAM mention) of the speaker's entity in the
+    article, else the entity's name, else the mention's own text (what the scorer accepts by text)."""
+    ents = article.get("entities") or {}
+    mentions = sorted(ents.get("mentions", []), key=lambda m: m["start"])
+    mention = next((m for m in mentions if m["id"] == mention_id), None)
+    if mention is None:
+        return None
+    names = [m["text"] for m in mentions if m.get("entity") == mention.get("entity") and m.get("level") == "NAM"]
+    cluster = next((c for c in ents.get("clusters", []) if c["id"] == mention.get("entity")), {})
+    return names[0] if names else cluster.get("name") or mention["text"]
+
+
 def gold_answer(task: str, article: dict) -> dict:
     """The answer a model that agrees with the gold would give for `task`."""
     mentions = sorted((article.get("entities") or {}).get("mentions", []), key=lambda m: (m["start"], m["end"]))
@@ -48,7 +69,7 @@ def gold_answer(task: str, article: dict) -> dict:
     if task == "quotes":
         def speaker(q):
             s = q.get("speaker")
-            return by_id[s]["text"] if isinstance(s, str) and s in by_id else None
+            return speaker_name(article, s) if isinstance(s, str) and s in by_id else None
         return {"quotes": [{"text": q["text"], "kind": q["kind"], "cue": (q.get("cue") or {}).get("text"),
                             "speaker": speaker(q)}
                            for q in sorted(article.get("quotes", []), key=lambda q: q["start"])]}
@@ -118,7 +139,7 @@ def to_layer(task: str, answer: dict, text: str) -> tuple[object, list[Issue]]:
             p = f"$.mentions[{i}]"
             if label(m["type"], ENTITY_TYPES, f"{p}.type") and label(m["level"], MENTION_LEVELS, f"{p}.level"):
                 out.append({"text": span(m["text"], f"{p}.text"), "type": m["type"], "level": m["level"]})
-        return out, issues
+        return place_names(out, text), issues
     if task == "coref":
         out = []
         for c, cluster in enumerate(answer["clusters"]):
@@ -130,25 +151,31 @@ def to_layer(task: str, answer: dict, text: str) -> tuple[object, list[Issue]]:
         return out, issues
     if task == "quotes":
         out = []
+        anchorer = Anchorer(text)
         for i, q in enumerate(answer["quotes"]):
             p = f"$.quotes[{i}]"
             if not label(q["kind"], QUOTE_KINDS, f"{p}.kind"):
                 continue
-            out.append({"text": span(q["text"], f"{p}.text"), "kind": q["kind"],
-                        "cue": {"text": span(q["cue"], f"{p}.cue")} if q.get("cue") else None,
-                        "speaker": {"text": q["speaker"]} if q.get("speaker") else None})
+            quote = {"text": span(q["text"], f"{p}.text"), "kind": q["kind"]}
+            where = anchorer.locate("quotes", q["text"], q["kind"])
+            cue = None
+            if q.get("cue"):
+                cue = near(text, span(q["cue"], f"{p}.cue"), where)
+            out.append({**quote, "cue": cue, "speaker": {"text": q["speaker"]} if q.get("speaker") else None})
         return out, issues
     if task == "events":
         out = []
+        anchorer = Anchorer(text)
         for i, e in enumerate(answer["events"]):
             p = f"$.events[{i}]"
             if not (label(e["type"], EVENT_TYPES, f"{p}.type") and label(e["realis"], REALIS, f"{p}.realis")):
                 continue
-            args = [{"role": a["role"], "text": span(a["text"], f"{p}.arguments[{j}].text")}
+            trigger = span(e["trigger"], f"{p}.trigger")
+            where = anchorer.locate("triggers", trigger, e["type"])
+            args = [{"role": a["role"], **near(text, span(a["text"], f"{p}.arguments[{j}].text"), where)}
                     for j, a in enumerate(e.get("arguments", []))
                     if label(a["role"], EVENT_ROLES, f"{p}.arguments[{j}].role")]
-            out.append({"trigger": {"text": span(e["trigger"], f"{p}.trigger")}, "type": e["type"],
-                        "realis": e["realis"], "arguments": args})
+            out.append({"trigger": {"text": trigger}, "type": e["type"], "realis": e["realis"], "arguments": args})
         return out, issues
     if task == "frames":
         labels = [f for i, f in enumerate(dict.fromkeys(answer["labels"])) if label(f, FRAMES, f"$.labels[{i}]")]
@@ -157,6 +184,46 @@ def to_layer(task: str, answer: dict, text: str) -> tuple[object, list[Issue]]:
             out["primary"] = answer["primary"]
         return out, issues
     raise ValueError(f"unknown task {task!r}")
+
+
+def place_names(mentions: list[dict], text: str) -> list[dict]:
+    """NAM mentions with offsets: the k-th with a text, type and level at the k-th occurrence of the
+    text that is not inside another predicted name (the guidelines never nest a name in a name:
+    "Varhammer" after "Ilse Varhammer" is the next "Varhammer" on its own). Others stay text-only."""
+    anchorer = Anchorer(text)
+    names = [anchorer.locate("mentions", m["text"], (m["type"], m["level"])) if m["level"] == "NAM" else None
+             for m in mentions]
+    spans = [s for s in names if s]
+    seen: dict = {}
+    out = []
+    for m in mentions:
+        if m["level"] != "NAM":
+            out.append(m)
+            continue
+        n = len(m["text"])
+        free = [o for o in anchorer.occurrences(m["text"])
+                if not any(a <= o and o + n <= b and b - a > n for a, b in spans)]
+        key = (m["text"], m["type"])
+        k = seen.get(key, 0)
+        seen[key] = k + 1
+        if free:
+            s = free[k] if k < len(free) else free[0]
+            m = {"start": s, "end": s + n, **m}
+        out.append(m)
+    return out
+
+
+def near(text: str, span: str, anchor: Optional[tuple]) -> dict:
+    """`span` at its occurrence nearest `anchor` (start, end), with offsets; text alone when the
+    anchor or the span is not in the text (the scorer then anchors or reports it)."""
+    if anchor is None:
+        return {"text": span}
+    starts = whole_word_matches(text, span) or _substring_matches(text, span)
+    if not starts:
+        return {"text": span}
+    a, b = anchor
+    s = min(starts, key=lambda x: (max(a - (x + len(span)), x - b, 0), x))
+    return {"start": s, "end": s + len(span), "text": span}
 
 
 def empty_layer(task: str):
