@@ -374,6 +374,17 @@ def test_without_openai_one_line_exit_2(server, tmp_path, monkeypatch):
     assert err.strip() == "newsbench llm: the openai package is not installed: pip install 'newsbench[llm]'"
 
 
+def test_no_server_stops_the_run_with_one_line(tmp_path):
+    import socket
+    with socket.socket() as sock:        # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    code, _, err = run_cli("llm", "--base-url", f"http://127.0.0.1:{port}/v1", "--model", "m", "--tasks", "frames",
+                           "--limit", "3", "-o", tmp_path / "p.jsonl", *FAST)
+    assert code == 2 and not (tmp_path / "p.jsonl").exists()
+    assert len(err.strip().splitlines()) == 1 and "cannot reach the server" in err and "is it running?" in err
+
+
 def test_unknown_or_unscored_task_is_a_usage_error():
     code, _, err = run_cli("llm", "--model", "m", "--dry-run", "--tasks", "sentiment")
     assert code == 2 and "unknown task 'sentiment'" in err

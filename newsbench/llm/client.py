@@ -23,9 +23,9 @@ class FatalError(Exception):
 class Failure(Exception):
     """A request that failed for good; `transient` failures (network, 429, 5xx) are not cached."""
 
-    def __init__(self, reason: str, transient: bool = True):
+    def __init__(self, reason: str, transient: bool = True, unreachable: bool = False):
         super().__init__(reason)
-        self.reason, self.transient = reason, transient
+        self.reason, self.transient, self.unreachable = reason, transient, unreachable
 
 
 class FormatRejected(Exception):
@@ -91,9 +91,9 @@ def _message(err) -> str:
 def complete(client, body: dict, retrying: Retrying, on_retry: Optional[Callable[[str], None]] = None) -> Completion:
     """The completion for `body`, or Failure / FormatRejected / FatalError."""
     openai = require_openai()
-    reason = "no attempt"
+    reason, unreachable = "no attempt", False
     for attempt in range(retrying.retries + 1):
-        retry_after = None
+        retry_after, unreachable = None, False
         try:
             r = client.chat.completions.create(**body)
         except openai.APITimeoutError:
@@ -105,6 +105,7 @@ def complete(client, body: dict, retrying: Retrying, on_retry: Optional[Callable
         except openai.APIConnectionError as err:
             cause = err.__cause__
             reason = f"connection failed or answer cut off ({type(cause).__name__ if cause else 'connection error'})"
+            unreachable = type(cause).__name__ == "ConnectError"    # httpx: nothing listens there
         except (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError) as err:
             raise FatalError(f"the server refused the request: {_message(err)}") from None
         except openai.BadRequestError as err:
@@ -128,7 +129,7 @@ def complete(client, body: dict, retrying: Retrying, on_retry: Optional[Callable
             if on_retry:
                 on_retry(reason)
             retrying.sleep(retrying.delay(attempt, retry_after))
-    raise Failure(f"{reason}; gave up after {retrying.retries + 1} attempts")
+    raise Failure(f"{reason}; gave up after {retrying.retries + 1} attempts", unreachable=unreachable)
 
 
 def _completion(r) -> Optional[Completion]:

@@ -136,6 +136,7 @@ class Runner:
         self.auto = response_format == "auto"
         self.format = "json_schema" if self.auto else response_format
         self._lock = threading.Lock()
+        self.answered = 0        # answers received in this run: an unreachable server before any is fatal
 
     # -- requests ---------------------------------------------------------------------------------
     def jobs(self, articles: list[dict]) -> list[Job]:
@@ -219,8 +220,12 @@ class Runner:
                     return None
                 continue
             except Failure as err:
+                if err.unreachable and not self.answered:
+                    raise FatalError(f"cannot reach the server at {self.client.base_url} ({err.reason}): "
+                                     f"is it running?") from None
                 out.failure, out.transient = err.reason, err.transient
                 return None
+            self.answered += 1
             out.sent += 1
             out.prompt_tokens += c.prompt_tokens
             out.completion_tokens += c.completion_tokens
