@@ -515,6 +515,12 @@ def cmd_llm(args) -> int:
         raise UsageError(f"--tasks: this newsbench does not score {unscored[0]} yet (scored: {', '.join(TASKS)})")
     if not args.dry_run and not (args.base_url and args.output):
         raise UsageError("--base-url and -o are needed (or --dry-run to see the requests without sending them)")
+    for option, value in (("--limit", args.limit), ("--shots", args.shots), ("--workers", args.workers),
+                          ("--attempts", args.attempts), ("--max-tokens", args.max_tokens)):
+        if value is not None and value < (0 if option in ("--shots",) else 1):
+            raise UsageError(f"{option} must be at least {0 if option == '--shots' else 1}; got {value}")
+    if args.retries < 0 or args.backoff < 0 or args.timeout <= 0:
+        raise UsageError("--retries and --backoff must not be negative, and --timeout must be positive")
     if args.shots and args.split == "train":
         raise UsageError("k-shot examples come from the train split: score validation or test with --shots")
     versions = {}

@@ -385,6 +385,13 @@ def test_no_server_stops_the_run_with_one_line(tmp_path):
     assert len(err.strip().splitlines()) == 1 and "cannot reach the server" in err and "is it running?" in err
 
 
+@pytest.mark.parametrize("option", [("--limit", "0"), ("--workers", "0"), ("--shots", "-1"), ("--timeout", "0"),
+                                    ("--attempts", "0")])
+def test_bad_numbers_are_usage_errors(option):
+    code, _, err = run_cli("llm", "--model", "m", "--dry-run", *option)
+    assert code == 2 and option[0] in err and len(err.strip().splitlines()) == 1
+
+
 def test_unknown_or_unscored_task_is_a_usage_error():
     code, _, err = run_cli("llm", "--model", "m", "--dry-run", "--tasks", "sentiment")
     assert code == 2 and "unknown task 'sentiment'" in err

@@ -129,7 +129,8 @@ def complete(client, body: dict, retrying: Retrying, on_retry: Optional[Callable
             if on_retry:
                 on_retry(reason)
             retrying.sleep(retrying.delay(attempt, retry_after))
-    raise Failure(f"{reason}; gave up after {retrying.retries + 1} attempts", unreachable=unreachable)
+    n = retrying.retries + 1
+    raise Failure(f"{reason}; gave up after {n} attempt{'s' if n > 1 else ''}", unreachable=unreachable)
 
 
 def _completion(r) -> Optional[Completion]:
