@@ -594,6 +594,122 @@ def _leaderboard_submit(args) -> int:
     return 0
 
 
+# -- language models (newsbench llm) --------------------------------------------------------------
+def cmd_llm(args) -> int:
+    from .llm.cache import default_cache_dir
+    from .llm.client import FatalError, Retrying
+    from .llm.prompts import PROMPT_TASKS, PromptError
+    from .llm.runner import Decoding, predictions_text, run_llm
+    from .loading import load, version_dir
+    from .metrics import TASKS
+    from .outputs import refuse_inputs
+
+    tasks = _csv(args.tasks)
+    unknown = [t for t in tasks if t not in PROMPT_TASKS]
+    if unknown or not tasks:
+        raise UsageError(f"--tasks: unknown task {(unknown or [''])[0]!r} (tasks: {', '.join(PROMPT_TASKS)})")
+    unscored = [t for t in tasks if t not in TASKS]
+    if unscored:
+        raise UsageError(f"--tasks: this newsbench does not score {unscored[0]} yet (scored: {', '.join(TASKS)})")
+    if not args.dry_run and not (args.base_url and args.output):
+        raise UsageError("--base-url and -o are needed (or --dry-run to see the requests without sending them)")
+    for option, value in (("--limit", args.limit), ("--shots", args.shots), ("--workers", args.workers),
+                          ("--attempts", args.attempts), ("--max-tokens", args.max_tokens)):
+        if value is not None and value < (0 if option in ("--shots",) else 1):
+            raise UsageError(f"{option} must be at least {0 if option == '--shots' else 1}; got {value}")
+    if args.retries < 0 or args.backoff < 0 or args.timeout <= 0:
+        raise UsageError("--retries and --backoff must not be negative, and --timeout must be positive")
+    if args.shots and args.split == "train":
+        raise UsageError("k-shot examples come from the train split: score validation or test with --shots")
+    versions = {}
+    for item in _csv(args.prompt_version or ""):
+        task, _, ver = item.partition("=")
+        if not ver or task not in tasks:
+            raise UsageError(f"--prompt-version {item!r}: give TASK=VERSION for a task of --tasks")
+        versions[task] = ver
+    refuse_inputs(args.output, [args.report])
+    if args.report and args.output and _same_file(args.report, args.output):
+        raise UsageError(f"--report and -o both name {args.output}: give two different files")
+    version = version_dir(args.corpus_version).name
+    articles = [a.to_dict() for a in load(args.split, version=version)][:args.limit]
+    train = [a.to_dict() for a in load("train", version=version)] if args.shots else []
+    api_key = os.environ.get(args.api_key_env) if args.api_key_env else None
+    try:
+        report = run_llm(args.model, tasks, articles, base_url=args.base_url, api_key=api_key, train=train,
+                         shots=args.shots, prompt_versions=versions, joint=args.joint,
+                         decoding=Decoding(args.temperature, args.top_p, args.max_tokens, args.seed),
+                         workers=args.workers, cache_dir=None if args.no_cache else args.cache or default_cache_dir(), timeout=args.timeout,
+                         retrying=Retrying(args.retries, args.backoff), attempts=args.attempts,
+                         response_format=args.response_format, progress=args.progress or sys.stderr.isatty(),
+                         dry_run=args.dry_run, about={"corpus": version, "split": args.split})
+    except (FatalError, PromptError, ValueError) as err:
+        raise UsageError(str(err)) from None
+    if args.dry_run:
+        d = report.header["dry_run"]
+        print(f"dry run: {d['requests']} request(s), about {d['prompt_tokens_estimate']:,} prompt tokens "
+              f"(characters / 4) and at most {d['max_completion_tokens']:,} completion tokens; nothing sent",
+              file=sys.stderr)
+        return 0
+    lines = report.lines()
+    for line in lines[:PROBLEMS_PER_FILE]:
+        print(f"newsbench llm: {line}", file=sys.stderr)
+    if len(lines) > PROBLEMS_PER_FILE:
+        print(f"newsbench llm: {len(lines) - PROBLEMS_PER_FILE} more line(s) not shown"
+              + (f" (all in {args.report})" if args.report else " (--report FILE lists them all)"), file=sys.stderr)
+    print(f"newsbench llm: {report.summary()}", file=sys.stderr)
+    if report.outcomes and all(o.failure and o.transient for o in report.outcomes):   # the server, not the model
+        print("newsbench llm: no request got an answer; nothing written", file=sys.stderr)
+        return EXIT_UNUSABLE
+    from .outputs import write_all
+    targets = [("-o", args.output, predictions_text(report))]
+    if args.report:
+        targets.append(("--report", args.report, json.dumps(report.to_dict(), indent=1, ensure_ascii=False) + "\n"))
+    write_all(targets)
+    print(f"wrote {len(report.records)} prediction(s) of {args.model} on {version}/{args.split} to {args.output}",
+          file=sys.stderr)
+    return 0
+
+
+def _add_llm_parser(sub) -> None:
+    p = _command(sub, "llm", "Run a language model behind an OpenAI-compatible endpoint over a split; write predictions.",
+                 "newsbench llm --base-url http://127.0.0.1:8000/v1 --model qwen2.5-7b-instruct "
+                 "--tasks entities,quotes --shots 2 -o qwen.test.jsonl && newsbench evaluate qwen.test.jsonl", cmd_llm)
+    p.add_argument("--base-url", help="the server's OpenAI-compatible API root, e.g. http://127.0.0.1:8000/v1")
+    p.add_argument("--model", required=True, help="the model name the server knows (goes into the signature)")
+    p.add_argument("--api-key-env", default="OPENAI_API_KEY", metavar="VAR",
+                   help="environment variable holding the API key (default OPENAI_API_KEY; unset is fine locally)")
+    p.add_argument("--tasks", default="entities,quotes,events,frames", help="comma-separated (default: all four layers)")
+    p.add_argument("--split", default="test", choices=["train", "validation", "test"])
+    p.add_argument("--version", dest="corpus_version", default=None, help="corpus version (default: newest)")
+    p.add_argument("-o", "--output", type=Path, help="predictions JSONL (a header line, then one article per line)")
+    p.add_argument("--report", type=Path, help="also write every failure and issue, and the counts, as JSON here")
+    p.add_argument("--limit", type=int, default=None, help="only the first N articles of the split")
+    g = p.add_argument_group("prompt")
+    g.add_argument("--shots", type=int, default=0, help="k-shot examples from the train split (default 0)")
+    g.add_argument("--prompt-version", metavar="TASK=V,...", help="a prompt version per task (default: the newest)")
+    g.add_argument("--joint", action="store_true", help="all tasks in one request per article")
+    g.add_argument("--response-format", default="auto", choices=["auto", "json_schema", "json_object", "none"],
+                   help="auto (default): the answer's JSON Schema, plainer formats if the server refuses it")
+    g = p.add_argument_group("decoding (all of it goes into the header and the signature)")
+    g.add_argument("--temperature", type=float, default=0.0)
+    g.add_argument("--top-p", type=float, default=1.0)
+    g.add_argument("--max-tokens", type=int, default=4096)
+    g.add_argument("--seed", type=int, default=None, help="sent to the server when given")
+    g = p.add_argument_group("requests")
+    g.add_argument("--workers", type=int, default=4, help="requests in flight at once (default 4)")
+    g.add_argument("--timeout", type=float, default=120.0, help="seconds to wait for one answer (default 120)")
+    g.add_argument("--retries", type=int, default=4, help="retries of a request on timeouts, 429 and 5xx (default 4)")
+    g.add_argument("--backoff", type=float, default=1.0, help="first retry delay in seconds, doubled each time")
+    g.add_argument("--attempts", type=int, default=3,
+                   help="replies asked for when one is not usable JSON (default 3), then predicted empty")
+    g.add_argument("--cache", type=Path, default=None,
+                   help="response cache folder (default ~/.cache/newsbench/llm): reruns and resumed runs are free")
+    g.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    g.add_argument("--dry-run", action="store_true",
+                   help="print each request as a JSON line with its token estimate; send nothing")
+    g.add_argument("--progress", action="store_true", help="show the progress bar even when stderr is not a terminal")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsbench", description="A news corpus annotated by language-model agents, and the harness that scores IE systems on it.",
@@ -753,6 +869,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--diff", action="store_true", help="list the items the two annotations differ on (for adjudication)")
     p.add_argument("--exclude", action="append", metavar="ID", help="leave an article out (repeatable)")
     p.add_argument("-o", "--output", type=Path, help="write here instead of stdout (atomically)")
+    _add_llm_parser(sub)
     return parser
 
 

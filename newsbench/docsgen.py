@@ -248,7 +248,22 @@ def corpus_stats_block() -> str:
     return stats_markdown(corpus_stats(load()))
 
 
+def llm_prompts_block() -> str:
+    """docs/llm.md: every shipped prompt version, its inventories and answer fields, from the files."""
+    from .llm.prompts import PROMPT_TASKS, load_prompt, versions
+
+    rows = ["| prompt | lists (labels) | answer | sha256 |", "|---|---|---|---|"]
+    for task in PROMPT_TASKS:
+        for version in versions(task):
+            p = load_prompt(task, version)
+            lists = ", ".join(f"{title} ({len(p.definitions.get(inv, {}))})" for inv, title in p.inventories)
+            answer = ", ".join(f"`{k}`" for k in p.schema["required"])
+            rows.append(f"| `{p.id}` | {lists} | {answer} | `{p.digest[:12]}` |")
+    return "\n".join(rows) + "\n"
+
+
 GENERATORS = {
+    "llm-prompts": llm_prompts_block,
     "dataset-card": dataset_card,
     "schema-article": lambda: schema_reference("article"),
     "schema-prediction": lambda: schema_reference("prediction"),

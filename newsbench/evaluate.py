@@ -306,19 +306,22 @@ class _Predicted:
     n: int
     layers: set
     warnings: list
+    system: Optional[dict] = None     # signature fields from the file's header
 
 
 def _read_predictions(predictions, gold: _Gold, tasks: list, settings: Settings, lenient: bool,
                       progress: _Progress) -> _Predicted:
     """Stream checked predictions to the collectors; after the first problem only check, to list them all."""
     from .validation import Problem
-    from .predictions import CheckOptions, Prediction, read_predictions
+    from .predictions import CheckOptions, Header, Prediction, read_predictions
 
     opts = CheckOptions(settings.entity_options().extra_labels)
     texts = dict(zip(gold.ids, gold.texts))
-    seen, layers, warnings, problems = set(), set(), [], []
+    seen, layers, warnings, problems, system = set(), set(), [], [], None
     for item in read_predictions(predictions, texts, opts, lenient):
-        if isinstance(item, Prediction):
+        if isinstance(item, Header):
+            system = item.signature_fields()
+        elif isinstance(item, Prediction):
             if problems:
                 continue     # already failing: keep checking lines, stop scoring
             doc = gold.index[item.id]
@@ -339,17 +342,18 @@ def _read_predictions(predictions, gold: _Gold, tasks: list, settings: Settings,
         named = ", ".join(missing[:_MAX_NAMED]) + (f" and {len(missing) - _MAX_NAMED} more" if len(missing) > _MAX_NAMED
                                                    else "")
         warnings.insert(0, f"{len(missing)} gold article(s) have no prediction and count as predicted empty: {named}")
-    return _Predicted(len(seen), layers, warnings)
+    return _Predicted(len(seen), layers, warnings, system)
 
 
-def _signature(gold: _Gold, tasks: Sequence[str], settings: Settings, bootstrap: int, seed):
+def _signature(gold: _Gold, tasks: Sequence[str], settings: Settings, bootstrap: int, seed,
+               system: Optional[dict] = None):
     from .report import SCORING_VERSION, Signature
 
     corpus, split = corpus_label(gold.digest.hexdigest(), len(gold.ids))
     return Signature.make(nb=SCORING_VERSION, corpus=corpus, split=split, tasks=",".join(tasks),
                           match=",".join(settings.schemes), levels=",".join(settings.levels),
                           map=settings.label_map or "none", argcoref="yes" if settings.argument_coref else "no",
-                          boot=bootstrap, seed=seed, v=__version__)
+                          boot=bootstrap, seed=seed, v=__version__, **(system or {}))
 
 
 def evaluate(predictions: Union[str, Path, Iterable[dict]], split: str = "test", version: Optional[str] = None,
@@ -445,7 +449,7 @@ def _evaluate(predictions, source: GoldSource, settings: Settings, bootstrap: in
             for _, _, name, item in sorted(group, key=lambda row: _item_start(row[3])):
                 yield {"task": name, **item}
 
-    return Report(_signature(gold_data, chosen, settings, bootstrap, seed), task_reports, len(gold_data.ids),
+    return Report(_signature(gold_data, chosen, settings, bootstrap, seed, predicted.system), task_reports, len(gold_data.ids),
                   predicted.n, predicted.warnings, unanchored, duplicates, gold_data.ids, doc_stats, error_items)
 
 

@@ -54,6 +54,30 @@ _FRAMES_KEYS = frozenset(("primary", "labels"))
 _WIKIDATA = re.compile(r"^Q[1-9][0-9]*$")
 
 
+@dataclass
+class Header:
+    """The optional first line of a predictions file, `{"header": {...}}`: what produced the predictions.
+
+    Free-form, except `signature`: an object whose `model`, `prompt` and `decode` strings go into the
+    signature of every score of the file (`newsbench llm` writes them; any system may).
+    """
+
+    data: dict
+
+    def signature_fields(self) -> dict:
+        from .report import SYSTEM_FIELDS
+        sig = self.data.get("signature")
+        sig = sig if isinstance(sig, dict) else {}
+        return {k: sig[k] for k in SYSTEM_FIELDS if isinstance(sig.get(k), str) and sig[k]}
+
+
+def header_of(rec) -> Optional[dict]:
+    """The header's content when `rec` is a header line (a lone `header` object), else None."""
+    if type(rec) is dict and len(rec) == 1 and type(rec.get("header")) is dict:
+        return rec["header"]
+    return None
+
+
 class PredictionError(ValueError):
     """The predictions cannot be scored; `problems` has one line per problem."""
 
@@ -700,11 +724,11 @@ def parse_prediction(rec: dict, text: str, opts: CheckOptions = CheckOptions(), 
 
 def read_predictions(source: Union[str, Path, Iterable[dict]], texts: dict[str, str],
                      opts: CheckOptions = CheckOptions(), lenient: bool = False,
-                     name: Optional[str] = None) -> Iterator[Union[Prediction, Problem, str]]:
+                     name: Optional[str] = None) -> Iterator[Union[Prediction, Problem, str, Header]]:
     """Checked, anchored predictions for the articles in `texts` (id -> text), streamed.
 
     Yields a Prediction per usable line, a Problem per unusable one (the caller decides to stop)
-    and a warning string for what is skipped under `lenient`.
+    and a warning string for what is skipped under `lenient`; first a Header if line 1 is one.
     """
     name = name or (str(source) if isinstance(source, (str, Path)) else "<predictions>")
     first_line: dict[str, int] = {}
@@ -713,6 +737,9 @@ def read_predictions(source: Union[str, Path, Iterable[dict]], texts: dict[str, 
         lines += 1
         if prob:
             yield prob
+            continue
+        if lines == 1 and header_of(rec) is not None:
+            yield Header(header_of(rec))
             continue
         rid = rec.get("id")
         if not _valid_id(rid):

@@ -20,7 +20,11 @@ import numpy as np
 #: nothing to count, the corpus hash of the content.
 SCORING_VERSION = "1.1"
 SIGNATURE_FIELDS = ("nb", "corpus", "split", "tasks", "match", "levels", "map", "argcoref", "boot", "seed", "v")
-NON_SEMANTIC_FIELDS = ("boot", "seed", "v")
+#: What produced the predictions, from the predictions file's header (`newsbench llm` writes one):
+#: present only when the header gives them. They describe the system, not the scoring, so two
+#: systems that differ in them stay comparable.
+SYSTEM_FIELDS = ("model", "prompt", "decode")
+NON_SEMANTIC_FIELDS = ("boot", "seed", "v") + SYSTEM_FIELDS
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,9 @@ class Signature:
 
     @classmethod
     def make(cls, **values) -> "Signature":
-        return cls(tuple((k, str(values[k])) for k in SIGNATURE_FIELDS))
+        """Every field of SIGNATURE_FIELDS, then the SYSTEM_FIELDS given (a `|` in a value becomes `/`)."""
+        system = tuple((k, str(values[k]).replace("|", "/")) for k in SYSTEM_FIELDS if values.get(k) is not None)
+        return cls(tuple((k, str(values[k])) for k in SIGNATURE_FIELDS) + system)
 
     @classmethod
     def parse(cls, text: str) -> "Signature":
@@ -55,7 +61,8 @@ class Signature:
 
 
 def _field_order(name: str) -> int:
-    return SIGNATURE_FIELDS.index(name) if name in SIGNATURE_FIELDS else len(SIGNATURE_FIELDS)
+    order = SIGNATURE_FIELDS + SYSTEM_FIELDS
+    return order.index(name) if name in order else len(order)
 
 
 @dataclass

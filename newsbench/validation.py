@@ -280,12 +280,17 @@ def validate_file(path: Path, kind: str = "article", seen_ids: Optional[dict] = 
     problems: list[Problem] = []
     seen_ids = {} if seen_ids is None else seen_ids
     name = str(path)
+    first = True
     for n, rec, prob in read_jsonl(path):
         if prob and may_be_empty and prob.reason.startswith("empty file"):
             continue
         if prob:
             problems.append(prob)
             continue
+        if kind == "prediction" and first and type(rec) is dict and len(rec) == 1 and type(rec.get("header")) is dict:
+            first = False    # a predictions file's header line (newsbench.predictions.Header)
+            continue
+        first = False
         aid = rec.get("id") if isinstance(rec.get("id"), str) else None
         found = [Problem(name, n, aid, p, r) for p, r in schema_problems(rec, kind)]
         if not found and kind == "article":

@@ -28,6 +28,9 @@ def test_wheel_contains_every_released_file_and_the_schemas(tmp_path):
                    "newsbench/interop/brat_mapping.yaml", "newsbench/interop/labelstudio_mapping.yaml",
                    "newsbench/_corpus/croissant.json", "newsbench/py.typed"):
         assert needed in names
+    prompts = [p.relative_to(REPO).as_posix() for p in (REPO / "newsbench" / "prompts").rglob("*") if p.is_file()]
+    assert prompts and set(prompts) <= names, "the llm prompt templates ship in the wheel"
+    assert "newsbench/llm/runner.py" in names
     # the licence texts (PEP 639: under the dist-info's licenses/ folder), and the metadata names them
     dist_info = f"newsbench-{newsbench.__version__}.dist-info"
     for licence in ("LICENSE", "LICENSES/CC-BY-4.0.txt"):
