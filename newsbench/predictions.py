@@ -229,14 +229,16 @@ def iter_jsonl(path: Path, name: str, digest=None) -> Iterator[tuple[int, Option
             yield n, rec, None
 
 
-_LAYER_KEY = re.compile(rb'"(meta|entities|mentions|clusters|quotes|events|frames)"\s*:')
+# the seven layer names as a trie: one regex pass at ~0.5 GB/s (the plain alternation, or seven
+# `bytes.count` scans, cost three times as much on a 30 kB line)
+_LAYER_KEY = re.compile(rb'"(?:m(?:eta|entions)|e(?:ntities|vents)|clusters|quotes|frames)"')
 _SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def _unsafe_line(line: bytes) -> bool:
-    """Could the line hold a duplicate layer key or a lone surrogate? The layer keys occur once per
-    record in the format and never inside a string (where a quote is escaped), so counting is exact.
-    (One regex pass: seven `bytes.count` scans of a 30 kB line cost five times as much.)"""
+    """Could the line hold a duplicate layer key or a lone surrogate? Inside a string a quote is
+    escaped, so an unescaped `"mentions"` is a key or a whole string value: a key given twice is
+    always seen (a value that happens to equal a key name only sends the line to the exact check)."""
     keys = _LAYER_KEY.findall(line)
     return len(keys) != len(set(keys)) or (b"\\u" in line and bool(_SURROGATE.search(line)))
 
