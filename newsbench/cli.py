@@ -374,7 +374,8 @@ def _csv(value: str) -> tuple:
 def _scoring_options(args) -> dict:
     return {"gold": args.gold, "split": args.split, "version": args.corpus_version, "tasks": args.tasks,
             "schemes": args.schemes, "levels": args.levels, "label_map": args.label_map,
-            "argument_coref": args.argument_coref, "bootstrap": args.bootstrap, "seed": args.seed,
+            "argument_coref": args.argument_coref, "coref_singletons": args.coref_singletons,
+            "coref_mentions": args.coref_mentions, "bootstrap": args.bootstrap, "seed": args.seed,
             "lenient": args.lenient, "progress": args.progress or sys.stderr.isatty()}
 
 
@@ -460,7 +461,8 @@ def _add_scoring_arguments(p: argparse.ArgumentParser) -> None:
     gold.add_argument("--split", default="test", choices=["train", "validation", "test"])
     what = p.add_argument_group("what is scored (all of it goes into the signature)")
     what.add_argument("--tasks", type=_csv, default=None,
-                      help="comma-separated: entities,quotes,events,frames (default: the layers predicted)")
+                      help="comma-separated: entities,quotes,events,frames,coref (default: the layers predicted; "
+                           "coref when some mention names its cluster)")
     what.add_argument("--schemes", type=_csv, default=("strict", "exact", "partial", "type"),
                       help="entity matching schemes (default: strict,exact,partial,type)")
     what.add_argument("--levels", type=_csv, default=("NAM",), help="entity mention levels, e.g. NAM,NOM (default NAM)")
@@ -468,6 +470,12 @@ def _add_scoring_arguments(p: argparse.ArgumentParser) -> None:
                       help="score entity types mapped to CoNLL's four or ACE's seven (see docs/scoring.md)")
     what.add_argument("--argument-coref", action="store_true",
                       help="credit an event argument through any mention of the gold argument's entity")
+    what.add_argument("--coref-singletons", choices=["keep", "drop"], default="keep",
+                      help="coref: score single-mention clusters (keep, the default, as the CoNLL-2012 scorer does "
+                           "with what it is given) or remove them from both sides first (drop)")
+    what.add_argument("--coref-mentions", choices=["predicted", "gold"], default="predicted",
+                      help="coref: score on the predicted mentions (default) or on the gold mentions (predicted "
+                           "mentions not in the gold dropped, gold mentions not predicted added as singletons)")
     stats = p.add_argument_group("intervals")
     stats.add_argument("--bootstrap", type=int, default=1000,
                        help="bootstrap resamples (evaluate: 0 for no intervals; compare: at least 1)")
