@@ -284,3 +284,38 @@ def test_the_singleton_setting_is_in_the_signature():
     assert not keep.signature.comparable(drop.signature)
     with pytest.raises(ValueError):
         evaluate(gold, gold=gold, tasks=["coref"], coref_singletons="some")
+
+
+# -- agreement ---------------------------------------------------------------------------------------
+def test_agreement_reports_coreference_on_all_and_on_shared_mentions():
+    from newsbench.agreement import compare as agree
+    from newsbench.record import Article
+
+    arts = newsbench.load("test")[:3]
+    same = {r.measure: r.value for r in agree(arts, arts) if r.layer == "coreference"}
+    assert same == {"CoNLL F1, all mentions": 1.0, "LEA F1, all mentions": 1.0,
+                    "CoNLL F1, shared mentions": 1.0, "LEA F1, shared mentions": 1.0}
+    # B drops one mention of a multi-mention cluster: only "all mentions" sees it
+    rec = arts[0].to_dict()
+    counts = {}
+    for m in rec["entities"]["mentions"]:
+        counts[m["entity"]] = counts.get(m["entity"], 0) + 1
+    drop = next(i for i, m in enumerate(rec["entities"]["mentions"]) if counts[m["entity"]] > 2
+                and not any(x.get("mention") == m["id"] for e in rec["events"] for x in e.get("arguments", ()))
+                and not any(q.get("speaker") == m["id"] for q in rec["quotes"]))
+    del rec["entities"]["mentions"][drop]
+    fewer = [Article.from_dict(rec)] + arts[1:]
+    rows = {r.measure: r for r in agree(arts, fewer) if r.layer == "coreference"}
+    assert rows["CoNLL F1, all mentions"].value < 1.0 and rows["LEA F1, all mentions"].value < 1.0
+    assert rows["CoNLL F1, shared mentions"].value == 1.0 and rows["LEA F1, shared mentions"].value == 1.0
+    assert rows["CoNLL F1, all mentions"].a_items == rows["CoNLL F1, all mentions"].b_items + 1
+    # symmetric: A against B is B against A
+    back = {r.measure: r.value for r in agree(fewer, arts) if r.layer == "coreference"}
+    assert back == pytest.approx({k: r.value for k, r in rows.items()}, abs=1e-12)
+
+
+def test_the_card_shows_coreference_agreement():
+    from newsbench.resources import corpus_dir
+
+    card = (corpus_dir() / "README.md").read_text(encoding="utf-8")
+    assert card.count("| coreference | CoNLL F1, all mentions |") >= 3     # seed-free, with seed, newest version

@@ -1,4 +1,5 @@
-"""The `spacy` baseline: any installed spaCy pipeline, scored on entities (optional extra `newsbench[spacy]`).
+"""The `spacy` baseline: any installed spaCy pipeline, scored on entities and on coreference by exact
+string match of its entities (optional extra `newsbench[spacy]`).
 
 spaCy English pipelines predict OntoNotes 5 labels, which are newsbench's entity types, so no
 mapping is needed. Models are never downloaded here: pass an installed package name or a path,
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..labels import ENTITY_TYPES
+from . import string_match_clusters
 from ..record import Article
 
 
@@ -34,4 +36,4 @@ class SpacySystem:
         doc = self.nlp(article.text)
         mentions = [{"start": e.start_char, "end": e.end_char, "text": e.text, "type": e.label_, "level": "NAM"}
                     for e in doc.ents if e.label_ in ENTITY_TYPES]
-        return {"entities": {"mentions": mentions}}
+        return {"entities": {"mentions": string_match_clusters(mentions)}}
