@@ -364,7 +364,7 @@ def _clusters_problem(cs) -> Optional[tuple]:
             if type(c["mentions"]) is not list:
                 return f"{p}.mentions", "must be an array"
             for j, m in enumerate(c["mentions"]):
-                found = _span_object_problem(m, f"{p}.mentions[{j}]", _SPAN_KEYS, 1)
+                found = _span_object_problem(m, f"{p}.mentions[{j}]", _SPAN_KEYS, 0)
                 if found:
                     return found
     return None
