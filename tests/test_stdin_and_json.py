@@ -7,7 +7,6 @@ import sys
 
 import pytest
 
-import newsbench
 from newsbench.resources import corpus_dir
 
 from .helpers import run_cli, write_jsonl
