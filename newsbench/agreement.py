@@ -3,7 +3,10 @@
 Span layers are compared as F1 between annotators (symmetric: F1 = 2·matched / (|A| + |B|)),
 strict (same offsets and label) and relaxed (one-to-one overlap matching with the same label).
 Frames are labels, so chance-corrected: Cohen's kappa (scikit-learn) and Krippendorff's alpha
-(nominal) on the primary frame and on the presence of each frame in each article.
+(nominal) on the primary frame and on the presence of each frame in each article. Coreference is
+the scorer's (`newsbench.metrics.coref`), one annotator's clusters against the other's: the CoNLL
+F1 (mean of MUC, B³ and CEAF-e F1) and LEA F1, all symmetric in A and B, on all mentions (a
+mention only one annotator marked counts against both) and on the mentions both marked.
 """
 from __future__ import annotations
 
@@ -97,6 +100,40 @@ def _speaker_key(a: Article, mention_id: Optional[str]) -> set:
     return keys
 
 
+def _clusters(d: Article, keep: Optional[set] = None) -> list[set]:
+    """An article's coreference clusters as sets of mention offsets (only those in `keep`, if given)."""
+    groups: dict = {}
+    for m in d.mentions:
+        if keep is None or (m.start, m.end) in keep:
+            groups.setdefault(m.entity or ("singleton", m.start, m.end), set()).add((m.start, m.end))
+    return list(groups.values())
+
+
+def _coreference(docs: list[tuple[Article, Article]]) -> list[Agreement]:
+    import numpy as np
+
+    from .metrics.coref import doc_row, score
+
+    rows: dict[str, list] = {"all mentions": [], "shared mentions": []}
+    sizes = {"all mentions": [0, 0], "shared mentions": [0, 0]}
+    for a, b in docs:
+        shared = {(m.start, m.end) for m in a.mentions} & {(m.start, m.end) for m in b.mentions}
+        for which, keep in (("all mentions", None), ("shared mentions", shared)):
+            ca, cb = _clusters(a, keep), _clusters(b, keep)
+            rows[which].append(doc_row(ca, cb))
+            sizes[which][0] += sum(map(len, ca))
+            sizes[which][1] += sum(map(len, cb))
+    out = []
+    for which, how in (("all mentions", "every mention of either annotator; one only A or B marked counts against both"),
+                       ("shared mentions", "only the mentions (same offsets) both annotators marked")):
+        s = score(np.array(rows[which])) if rows[which] else {}
+        na, nb = sizes[which]
+        out.append(Agreement("coreference", f"CoNLL F1, {which}", s.get("conll.f1"), na, nb,
+                             f"mean of MUC, B³ and CEAF-e F1; {how}"))
+        out.append(Agreement("coreference", f"LEA F1, {which}", s.get("lea.f1"), na, nb, how))
+    return out
+
+
 def compare(a_docs: list[Article], b_docs: list[Article]) -> list[Agreement]:
     b_by_id = {d.id: d for d in b_docs}
     missing = [d.id for d in a_docs if d.id not in b_by_id] + [d.id for d in b_docs if d.id not in {x.id for x in a_docs}]
@@ -110,6 +147,7 @@ def compare(a_docs: list[Article], b_docs: list[Article]) -> list[Agreement]:
     out += _span_f1(docs, lambda d: [(m.start, m.end, m.type) for m in d.mentions], "entities", "mentions (all levels)")
     out += _span_f1(docs, lambda d: [(m.start, m.end, m.type) for m in d.mentions if m.level == "NAM"],
                     "entities", "NAM mentions")
+    out += _coreference(docs)
     out += _span_f1(docs, lambda d: [(q.start, q.end, "q") for q in d.quotes], "quotes", "content")
     # speaker and kind agreement on the quotes both annotators marked (overlap-matched content)
     speakers = kinds = total = 0

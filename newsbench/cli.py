@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import gc
 import os
@@ -30,7 +31,7 @@ def _print_problems(problems, per_file: int = PROBLEMS_PER_FILE) -> None:
         key = getattr(p, "file", None)
         shown[key] = shown.get(key, 0) + 1
         if shown[key] <= per_file:
-            print(p, file=sys.stderr)
+            print(_stdin_named(str(p)), file=sys.stderr)
     for key, n in shown.items():
         if n > per_file:
             print(f"{key or 'input'}: {n - per_file} more problem(s) not shown (first {per_file} above)", file=sys.stderr)
@@ -43,15 +44,79 @@ def _command(sub, name: str, help: str, example: str, func: Callable) -> argpars
     return p
 
 
+# -- standard input ---------------------------------------------------------------------------------
+#: The input arguments of each command that may be `-` (standard input).
+STDIN_INPUTS = {"validate": ("paths",), "lint": ("paths",), "evaluate": ("predictions", "gold"),
+                "compare": ("predictions", "gold"), "agreement": ("a", "b"), "review": ("reviews", "gold"),
+                "build": ("sheets",), "import": ("input",), "export": ("input",)}
+STDIN_NAME = "<stdin>"
+_spooled: dict[str, str] = {}      # temporary path -> the name messages use
+
+
+def _stdin_named(text: str) -> str:
+    """A message with the temporary copy of standard input named as such."""
+    for path, name in _spooled.items():
+        text = text.replace(path, name)
+    return text
+
+
+@contextlib.contextmanager
+def _stdin_inputs(args):
+    """Every input argument given as `-` reads standard input: copied once into a temporary file, so
+    every reader (several read twice: checksums, duplicate keys) sees an ordinary file. One input at
+    most may be `-`. The copy is named `<stdin>` in messages and removed afterwards."""
+    import shutil
+    import tempfile
+
+    names = [(attr, i) for attr in STDIN_INPUTS.get(args.command, ())
+             for i, v in _indexed(getattr(args, attr, None)) if str(v) == "-"]
+    if not names:
+        yield
+        return
+    if len(names) > 1:
+        raise UsageError("only one input can be standard input (-)")
+    with tempfile.TemporaryDirectory(prefix="newsbench-stdin-") as tmp:
+        head = sys.stdin.buffer.peek(64)[:64] if hasattr(sys.stdin.buffer, "peek") else b""
+        suffix = ".yaml" if head.lstrip()[:1] not in (b"{", b"") else ".jsonl"
+        path = Path(tmp) / f"stdin{suffix}"
+        with open(path, "wb") as f:
+            shutil.copyfileobj(sys.stdin.buffer, f)
+        attr, i = names[0]
+        value = getattr(args, attr)
+        if isinstance(value, list):
+            value[i] = type(value[i])(path)
+        else:
+            setattr(args, attr, type(value)(path))
+        _spooled[str(path)] = STDIN_NAME
+        try:
+            yield
+        finally:
+            _spooled.pop(str(path), None)
+
+
+def _indexed(value) -> list:
+    if value is None:
+        return []
+    return list(enumerate(value)) if isinstance(value, list) else [(None, value)]
+
+
 # -- validate -------------------------------------------------------------------------------------
 def cmd_validate(args) -> int:
     from .validation import exit_code, validate
 
     problems = validate(*args.paths, kind=args.kind)
-    _print_problems(problems)
     code = exit_code(problems)
+    if args.json:
+        shown = [_stdin_named(str(p)) for p in args.paths]
+        out = {"paths": shown, "kind": args.kind, "valid": code == 0, "exit_code": code,
+               "problems": [{"file": _stdin_named(p.file), "line": p.line, "id": p.article_id, "path": p.path,
+                             "reason": p.reason, "severity": "invalid" if p.severity == EXIT_INVALID else "unusable"}
+                            for p in problems]}
+        print(json.dumps(out, indent=2, ensure_ascii=False))
+        return code
+    _print_problems(problems)
     if code == 0 and not args.quiet:
-        print(f"ok: {', '.join(map(str, args.paths))} valid ({args.kind} schema)")
+        print(_stdin_named(f"ok: {', '.join(map(str, args.paths))} valid ({args.kind} schema)"))
     elif code:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
     return code
@@ -71,11 +136,11 @@ def cmd_lint(args) -> int:
         raise UsageError(f"unknown rule {unknown[0]!r}; `newsbench lint --list` lists them")
     findings, problems = lint(*args.paths, rules=args.rules)
     for message, _ in problems:
-        print(message, file=sys.stderr)
+        print(_stdin_named(message), file=sys.stderr)
     if args.json:
-        sys.stdout.write(json.dumps([f.__dict__ for f in findings], indent=1, ensure_ascii=False) + "\n")
+        sys.stdout.write(_stdin_named(json.dumps([f.__dict__ for f in findings], indent=1, ensure_ascii=False) + "\n"))
     else:
-        sys.stdout.write("".join(f"{f}\n" for f in findings))
+        sys.stdout.write(_stdin_named("".join(f"{f}\n" for f in findings)))
     if problems:
         print(f"newsbench lint: {len(problems)} input(s) could not be linted", file=sys.stderr)
         return max(severity for _, severity in problems)
@@ -84,8 +149,8 @@ def cmd_lint(args) -> int:
               file=sys.stderr)
         return EXIT_INVALID
     if not args.quiet:
-        print(f"ok: {', '.join(map(str, args.paths))} follow the guidelines' checkable rules ({len(known)} rules)",
-              file=sys.stderr)
+        print(_stdin_named(f"ok: {', '.join(map(str, args.paths))} follow the guidelines' checkable rules "
+                           f"({len(known)} rules)"), file=sys.stderr)
     return 0
 
 
@@ -446,7 +511,8 @@ def _csv(value: str) -> tuple:
 def _scoring_options(args) -> dict:
     return {"gold": args.gold, "split": args.split, "version": args.corpus_version, "tasks": args.tasks,
             "schemes": args.schemes, "levels": args.levels, "label_map": args.label_map,
-            "argument_coref": args.argument_coref, "bootstrap": args.bootstrap, "seed": args.seed,
+            "argument_coref": args.argument_coref, "coref_singletons": args.coref_singletons,
+            "coref_mentions": args.coref_mentions, "bootstrap": args.bootstrap, "seed": args.seed,
             "lenient": args.lenient, "progress": args.progress or sys.stderr.isatty()}
 
 
@@ -533,7 +599,8 @@ def _add_scoring_arguments(p: argparse.ArgumentParser) -> None:
     gold.add_argument("--split", default="test", choices=["train", "validation", "test"])
     what = p.add_argument_group("what is scored (all of it goes into the signature)")
     what.add_argument("--tasks", type=_csv, default=None,
-                      help="comma-separated: entities,quotes,events,frames (default: the layers predicted)")
+                      help="comma-separated: entities,quotes,events,frames,coref (default: the layers predicted; "
+                           "coref when some mention names its cluster)")
     what.add_argument("--schemes", type=_csv, default=("strict", "exact", "partial", "type"),
                       help="entity matching schemes (default: strict,exact,partial,type)")
     what.add_argument("--levels", type=_csv, default=("NAM",), help="entity mention levels, e.g. NAM,NOM (default NAM)")
@@ -541,6 +608,12 @@ def _add_scoring_arguments(p: argparse.ArgumentParser) -> None:
                       help="score entity types mapped to CoNLL's four or ACE's seven (see docs/scoring.md)")
     what.add_argument("--argument-coref", action="store_true",
                       help="credit an event argument through any mention of the gold argument's entity")
+    what.add_argument("--coref-singletons", choices=["keep", "drop"], default="keep",
+                      help="coref: score single-mention clusters (keep, the default, as the CoNLL-2012 scorer does "
+                           "with what it is given) or remove them from both sides first (drop)")
+    what.add_argument("--coref-mentions", choices=["predicted", "gold"], default="predicted",
+                      help="coref: score on the predicted mentions (default) or on the gold mentions (predicted "
+                           "mentions not in the gold dropped, gold mentions not predicted added as singletons)")
     stats = p.add_argument_group("intervals")
     stats.add_argument("--bootstrap", type=int, default=1000,
                        help="bootstrap resamples (evaluate: 0 for no intervals; compare: at least 1)")
@@ -719,11 +792,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = _command(sub, "validate", "Check corpus or prediction files: schema, offsets, references, labels, manifests.",
-                 "newsbench validate corpus/            # every version, with manifest checksums", cmd_validate)
+                 "newsbench validate corpus/            # every version, with manifest checksums\n"
+                 "  newsbench baseline rules | newsbench validate --kind prediction -   # - reads standard input",
+                 cmd_validate)
     p.add_argument("paths", nargs="+", help="JSONL files or folders (searched for *.jsonl)")
     p.add_argument("--kind", choices=["article", "prediction"], default="article",
                    help="which schema the lines follow (default: article)")
     p.add_argument("-q", "--quiet", action="store_true", help="print nothing when valid")
+    p.add_argument("--json", action="store_true", help="the result and every problem as one JSON object on stdout "
+                                                       "(same exit code)")
 
     p = _command(sub, "lint", "Check gold records or annotation sheets against the guidelines' checkable rules.",
                  "newsbench lint corpus/0.4      |   newsbench lint annotations/gold/nb-0042.yaml   |   newsbench lint --list",
@@ -888,9 +965,10 @@ def main(argv: Optional[list[str]] = None) -> int:
         # a large gold only costs time (seconds at 20,000 articles), and the process ends anyway
         gc.disable()
     try:
-        return args.func(args)
+        with _stdin_inputs(args):
+            return args.func(args)
     except (UsageError, OutputError, CorpusError, SheetError, InteropError) as err:
-        print(f"newsbench {args.command}: {err}", file=sys.stderr)
+        print(_stdin_named(f"newsbench {args.command}: {err}"), file=sys.stderr)
         return EXIT_UNUSABLE
     except BrokenPipeError:   # the reader went away (`| head`): stop quietly, as cat does
         devnull = os.open(os.devnull, os.O_WRONLY)

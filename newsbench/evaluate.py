@@ -142,10 +142,16 @@ class Settings:
     levels: tuple = ("NAM",)
     label_map: Optional[str] = None
     argument_coref: bool = False
+    coref_singletons: str = "keep"
+    coref_mentions: str = "predicted"
 
     def entity_options(self):
         from .metrics.entities import EntityOptions
         return EntityOptions(tuple(self.schemes), tuple(self.levels), self.label_map)
+
+    def coref_options(self):
+        from .metrics.coref import CorefOptions
+        return CorefOptions(self.coref_singletons, self.coref_mentions)
 
     def canonical(self) -> "Settings":
         """The same settings with tasks, schemes and levels deduplicated and in their canonical order
@@ -159,7 +165,8 @@ class Settings:
             return tuple(v for v in known if v in values) + tuple(v for v in values if v not in known)
 
         return Settings(order(self.tasks, TASKS) if self.tasks is not None else None, order(self.schemes, SCHEMES),
-                        order(self.levels, MENTION_LEVELS), self.label_map, self.argument_coref)
+                        order(self.levels, MENTION_LEVELS), self.label_map, self.argument_coref, self.coref_singletons,
+                        self.coref_mentions)
 
     def check(self) -> None:
         from .metrics import TASKS
@@ -168,6 +175,7 @@ class Settings:
         if bad or self.tasks == ():
             raise ValueError(f"unknown task(s) {', '.join(bad) or '(none)'} (choose from {', '.join(TASKS)})")
         self.entity_options()
+        self.coref_options()
 
 
 class _Progress:
@@ -353,7 +361,8 @@ def _signature(gold: _Gold, tasks: Sequence[str], settings: Settings, bootstrap:
     return Signature.make(nb=SCORING_VERSION, corpus=corpus, split=split, tasks=",".join(tasks),
                           match=",".join(settings.schemes), levels=",".join(settings.levels),
                           map=settings.label_map or "none", argcoref="yes" if settings.argument_coref else "no",
-                          boot=bootstrap, seed=seed, v=__version__, **(system or {}))
+                          coref=settings.coref_options().signature(), boot=bootstrap, seed=seed, v=__version__,
+                          **(system or {}))
 
 
 def evaluate(predictions: Union[str, Path, Iterable[dict]], split: str = "test", version: Optional[str] = None,
@@ -361,17 +370,18 @@ def evaluate(predictions: Union[str, Path, Iterable[dict]], split: str = "test",
                                                                                            "type"),
              levels: Sequence[str] = ("NAM",), label_map: Optional[str] = None, argument_coref: bool = False,
              bootstrap: int = 1000, seed: Optional[int] = DEFAULT_SEED, lenient: bool = False,
-             progress: bool = False) -> Report:
+             progress: bool = False, coref_singletons: str = "keep", coref_mentions: str = "predicted") -> Report:
     """Score predictions (a JSONL path or a list of dicts) against the gold; returns a `Report`.
 
     Gold: the bundled corpus (`version`, default newest; `split`, default test), or `gold`, a
     corpus-format JSONL path or a list of articles. Tasks default to the layers the predictions
     contain. Raises EvaluationError (one Problem per bad line or field, in the predictions or the
     gold) for input it cannot score. A number with nothing to count on either side is None (n/a).
-    The prediction dicts are not modified.
+    The prediction dicts are not modified. Coreference (task `coref`) scores every mention level;
+    `coref_singletons` ("keep" or "drop") and `coref_mentions` ("predicted" or "gold") set how.
     """
     settings = Settings(_names(tasks) if tasks is not None else None, _names(schemes), _names(levels), label_map,
-                        argument_coref)
+                        argument_coref, coref_singletons, coref_mentions)
     settings.check()
     settings = settings.canonical()
     if bootstrap < 0:
@@ -404,12 +414,13 @@ def _evaluate(predictions, source: GoldSource, settings: Settings, bootstrap: in
     from .metrics.events import EventOptions
     from .report import Report, TaskReport
 
-    collectors = {name: make_task(name, settings.entity_options(), EventOptions(settings.argument_coref))
+    collectors = {name: make_task(name, settings.entity_options(), EventOptions(settings.argument_coref),
+                                  settings.coref_options())
                   for name in (settings.tasks or TASKS)}
     gold_data = _read_gold(source, list(collectors.values()), show)
     predicted = _read_predictions(predictions, gold_data, list(collectors.values()), settings, lenient, show)
     chosen = [t for t in TASKS if t in (settings.tasks or predicted.layers or TASKS)]
-    task_reports, doc_stats, results, duplicates, unanchored = {}, {}, {}, [], []
+    task_reports, doc_stats, results, duplicates, unanchored, seen_unanchored = {}, {}, {}, [], [], set()
     for name in chosen:
         show.show(f"scoring {name}")
         results[name] = _finish(collectors[name], gold_data, source)
@@ -425,7 +436,10 @@ def _evaluate(predictions, source: GoldSource, settings: Settings, bootstrap: in
                                         metric.breakdown(sums), metric)
         duplicates += [{"id": gold_data.ids[d["doc"]], **{k: v for k, v in d.items() if k != "doc"}}
                        for d in result.notes.get("duplicates", ())]
-        unanchored += result.notes.get("unanchored", ())
+        for u in result.notes.get("unanchored", ()):     # once, though entities and coref both see a mention
+            if (u["id"], u["path"]) not in seen_unanchored:
+                seen_unanchored.add((u["id"], u["path"]))
+                unanchored.append(u)
         if result.notes.get("gold_duplicates"):
             predicted.warnings.append(f"{len(result.notes['gold_duplicates'])} duplicated gold span(s) counted once")
         undefined = [k for k in metric.headline if scores[k] is None]

@@ -12,10 +12,10 @@ from typing import Iterable, Optional
 
 SPLITS = ("test", "validation")
 SYSTEMS = {
-    "rules": "patterns and lexicons for all four layers, no training",
+    "rules": "patterns and lexicons for all four layers, no training; coreference by exact string match",
     "majority-frames": "frames: the most frequent primary frame of train, and frames present in over half of train",
     "tfidf-frames": "frames: TF-IDF + one-vs-rest logistic regression, C and threshold tuned on validation",
-    "spacy": "entities: a spaCy pipeline's NER (OntoNotes labels, no mapping)",
+    "spacy": "entities: a spaCy pipeline's NER (OntoNotes labels, no mapping); coreference by exact string match",
 }
 
 
@@ -23,6 +23,7 @@ SYSTEMS = {
 COLUMNS = {
     "entities": ("strict.micro.f1", "exact.micro.f1", "partial.micro.f1", "type.micro.f1", "strict.macro.f1"),
     "quotes": ("content.exact.f1", "content.overlap.f1", "cue.f1", "speaker.accuracy", "e2e.overlap.f1"),
+    "coref": ("muc.f1", "b3.f1", "ceafe.f1", "conll.f1", "ceafm.f1", "blanc.f1", "lea.f1"),
 }
 
 
@@ -129,7 +130,7 @@ def render(reports: list[dict]) -> str:
             continue
         out.append(f"## {split.capitalize()} split ({rows[0]['report']['articles']} articles)\n")
         tasks = sorted({t for r in rows for t in r["report"]["tasks"]},
-                       key=lambda t: ("entities", "quotes", "events", "frames").index(t))
+                       key=lambda t: ("entities", "quotes", "events", "frames", "coref").index(t))
         for task in tasks:
             have = [r for r in rows if task in r["report"]["tasks"]]
             headline = list(have[0]["report"]["tasks"][task]["headline"])

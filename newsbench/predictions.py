@@ -45,7 +45,7 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 _TOP_KEYS = frozenset(("id", "text", "meta") + LAYERS)   # text and meta: so a corpus file is a prediction file
 _ENTITIES_KEYS = frozenset(("mentions", "clusters"))
 _MENTION_KEYS = frozenset(("id", "start", "end", "text", "type", "level", "entity"))
-_CLUSTER_KEYS = frozenset(("id", "name", "type", "wikidata"))
+_CLUSTER_KEYS = frozenset(("id", "name", "type", "wikidata", "mentions"))
 _SPAN_KEYS = frozenset(("start", "end", "text"))
 _QUOTE_KEYS = frozenset(("id", "start", "end", "text", "kind", "cue", "speaker"))
 _EVENT_KEYS = frozenset(("id", "trigger", "type", "realis", "arguments"))
@@ -94,7 +94,7 @@ class Unanchored:
     line: int
     path: str
     text: str
-    layer: str = ""       # mentions, quotes, cues, triggers or arguments
+    layer: str = ""       # mentions, cluster mentions, quotes, cues, triggers or arguments
 
     def to_dict(self) -> dict:
         return {"id": self.id, "line": self.line, "path": self.path, "text": self.text}
@@ -104,8 +104,8 @@ class Unanchored:
 class MentionColumns:
     """Predicted entity mentions as parallel sequences (cheaper than an object per span).
 
-    `start`/`end` are None for a text-only mention that could not be anchored; `level` and `id`
-    are None when no mention of the article gives one.
+    `start`/`end` are None for a text-only mention that could not be anchored; `level`, `id` and
+    `entity` (the mention's cluster, for coreference) are None when no mention of the article gives one.
     """
 
     start: list
@@ -114,6 +114,7 @@ class MentionColumns:
     type: list
     level: Optional[list] = None
     id: Optional[list] = None
+    entity: Optional[list] = None
 
     def __len__(self) -> int:
         return len(self.text)
@@ -123,7 +124,8 @@ class MentionColumns:
         keys = set().union(*ms) if ms else set()
         return cls([m.get("start") for m in ms], [m.get("end") for m in ms], [m["text"] for m in ms],
                    [m["type"] for m in ms], [m.get("level") for m in ms] if "level" in keys else None,
-                   [m.get("id") for m in ms] if "id" in keys else None)
+                   [m.get("id") for m in ms] if "id" in keys else None,
+                   [m.get("entity") for m in ms] if "entity" in keys else None)
 
 
 @dataclass
@@ -141,11 +143,16 @@ class Prediction:
     events: Optional[list] = None
     frames: Optional[dict] = None
     unanchored: list = field(default_factory=list)
+    clusters: Optional[list] = None    # (cluster id, [(start, end, text), ...]) of clusters that list mentions
 
     @property
     def layers(self) -> set:
-        return {name for name, v in (("entities", self.mentions), ("quotes", self.quotes), ("events", self.events),
-                                     ("frames", self.frames)) if v is not None}
+        """The layers predicted; `coref` when some mention is given a cluster (its `entity`, or a cluster list)."""
+        found = {name for name, v in (("entities", self.mentions), ("quotes", self.quotes), ("events", self.events),
+                                      ("frames", self.frames)) if v is not None}
+        if self.clusters or (self.mentions is not None and self.mentions.entity is not None):
+            found.add("coref")
+        return found
 
     def mention_index(self) -> dict:
         """Mention id -> (start, end, text) of the predicted mentions that have an id."""
@@ -336,7 +343,7 @@ def fast_mentions(ms, text: str, labels: frozenset) -> Optional[MentionColumns]:
             if not _offsets_agree([starts[i] for i in placed], [ends[i] for i in placed], [texts[i] for i in placed],
                                   text):
                 return None
-        levels = ids = None
+        levels = ids = entities = None
         if "level" in keys:      # (a key given as null is invalid: only absent keys read as None)
             if not _LEVELS.issuperset(m["level"] for m in ms if "level" in m):
                 return None
@@ -348,9 +355,11 @@ def fast_mentions(ms, text: str, labels: frozenset) -> Optional[MentionColumns]:
                 return None
             if "id" in keys:
                 ids = [m.get("id") for m in ms]
+            if "entity" in keys:
+                entities = [m.get("entity") for m in ms]
     except (KeyError, TypeError):
         return None
-    return MentionColumns(starts, ends, texts, types, levels, ids)
+    return MentionColumns(starts, ends, texts, types, levels, ids, entities)
 
 
 _LEVELS = frozenset(MENTION_LEVELS)
@@ -380,6 +389,13 @@ def _clusters_problem(cs) -> Optional[tuple]:
                 ("wikidata" in c and c["wikidata"] is not None and not (type(c["wikidata"]) is str
                                                                          and _WIKIDATA.match(c["wikidata"]))):
             return p, "cluster field invalid"
+        if "mentions" in c:
+            if type(c["mentions"]) is not list:
+                return f"{p}.mentions", "must be an array"
+            for j, m in enumerate(c["mentions"]):
+                found = _span_object_problem(m, f"{p}.mentions[{j}]", _SPAN_KEYS, 0)
+                if found:
+                    return found
     return None
 
 
@@ -521,6 +537,11 @@ def _mention_offset_messages(ms: list, text: str) -> list[tuple[str, str]]:
 
 def _spans_with_offsets(rec: dict) -> Iterator[tuple[dict, str]]:
     """Every span object other than entity mentions that carries offsets, with its path."""
+    ents = rec.get("entities")
+    for i, c in enumerate((ents.get("clusters") or ()) if type(ents) is dict else ()):
+        for j, m in enumerate(c.get("mentions") or ()):
+            if "start" in m:
+                yield m, f"$.entities.clusters[{i}].mentions[{j}]"
     for i, q in enumerate(rec.get("quotes") or ()):
         if "start" in q:
             yield q, f"$.quotes[{i}]"
@@ -613,11 +634,15 @@ def prepare(rec: dict, text: str, opts: CheckOptions = CheckOptions(), line: int
             columns = MentionColumns.from_dicts(ents.get("mentions", []))
     else:
         found = _text_messages(rec, text) if "text" in rec else []
-        if "quotes" in rec or "events" in rec:
+        if "quotes" in rec or "events" in rec or _has_cluster_mentions(ents):
             found += _layer_messages(rec, text, set(columns.id or ()) if columns else set())
     if found:
         return None, found
     return anchor_record(rec, text, line, columns), []
+
+
+def _has_cluster_mentions(ents) -> bool:
+    return type(ents) is dict and any("mentions" in c for c in ents.get("clusters") or ())
 
 
 # -- anchoring ------------------------------------------------------------------------------------
@@ -690,6 +715,18 @@ def anchor_record(rec: dict, text: str, line: int = 0, columns: Optional[Mention
                     columns.start[i], columns.end[i] = span
                 else:
                     lost.append(Unanchored(rid, line, f"$.entities.mentions[{i}]", columns.text[i], "mentions"))
+    clusters = None
+    if _has_cluster_mentions(ents):     # text-only cluster mentions: a layer of their own, with no label
+        clusters = []
+        for i, c in enumerate(ents["clusters"]):
+            spans = []
+            for j, m in enumerate(c.get("mentions") or ()):
+                span = (m["start"], m["end"]) if "start" in m else anchorer.locate("cluster mentions", m["text"])
+                if span is None:
+                    lost.append(Unanchored(rid, line, f"$.entities.clusters[{i}].mentions[{j}]", m["text"],
+                                           "cluster mentions"))
+                spans.append((*(span or (None, None)), m["text"]))
+            clusters.append((c["id"], spans))
     quotes = rec.get("quotes")
     if quotes is not None:
         quotes = [dict(q) for q in quotes]
@@ -711,7 +748,7 @@ def anchor_record(rec: dict, text: str, line: int = 0, columns: Optional[Mention
                 for j, a in enumerate(ev["arguments"]):
                     if "mention" not in a:
                         place("arguments", a, (*event, a["role"]), f"$.events[{i}].arguments[{j}]")
-    return Prediction(rid, line, columns, quotes, events, rec.get("frames"), lost)
+    return Prediction(rid, line, columns, quotes, events, rec.get("frames"), lost, clusters)
 
 
 def parse_prediction(rec: dict, text: str, opts: CheckOptions = CheckOptions(), line: int = 0,

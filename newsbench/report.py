@@ -1,7 +1,8 @@
 """What `evaluate` and `compare` return, and how they print: terminal table, JSON, Markdown, error file.
 
 The signature says what a number means (sacrebleu's idea): scoring rules, corpus and content
-hash, split, tasks, matching schemes, mention levels, label map, argument coreference. Two reports
+hash, split, tasks, matching schemes, mention levels, label map, argument coreference, coreference
+settings (singletons, gold or predicted mentions). Two reports
 whose signatures differ in any of those are not comparable. `boot`, `seed` and `v` (the package
 version) are recorded but do not change what the numbers mean: the point scores do not depend on
 them and the intervals only through resampling noise.
@@ -19,7 +20,8 @@ import numpy as np
 #: 1.1: anchoring by text and label, speaker credit by the mention's cluster, n/a for numbers with
 #: nothing to count, the corpus hash of the content.
 SCORING_VERSION = "1.1"
-SIGNATURE_FIELDS = ("nb", "corpus", "split", "tasks", "match", "levels", "map", "argcoref", "boot", "seed", "v")
+SIGNATURE_FIELDS = ("nb", "corpus", "split", "tasks", "match", "levels", "map", "argcoref", "coref", "boot", "seed",
+                    "v")
 #: What produced the predictions, from the predictions file's header (`newsbench llm` writes one):
 #: present only when the header gives them. They describe the system, not the scoring, so two
 #: systems that differ in them stay comparable.

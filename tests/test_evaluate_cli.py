@@ -45,7 +45,7 @@ def evaluate_json(*argv):
 def test_gold_against_itself_prints_one_everywhere(tmp_path, gold_file):
     preds = write_jsonl(tmp_path / "p.jsonl", [as_prediction(r) for r in golds()])
     report, _ = evaluate_json(preds, "--gold", gold_file, "--levels", "NAM,NOM,PRO")
-    assert set(report["tasks"]) == {"entities", "quotes", "events", "frames"}
+    assert set(report["tasks"]) == {"entities", "quotes", "events", "frames", "coref"}
     for name, task in report["tasks"].items():
         assert all(v == 1.0 for v in task["headline"].values()), name
     code, out, _ = run_cli("evaluate", preds, "--gold", gold_file, "--bootstrap", "0")
@@ -177,8 +177,9 @@ def test_signature_fields_and_comparability(tmp_path, gold_file):
     sig = Signature.parse(report["signature"])
     assert str(sig) == report["signature"]
     assert [k for k, _ in sig.fields] == ["nb", "corpus", "split", "tasks", "match", "levels", "map", "argcoref",
-                                          "boot", "seed", "v"]
-    assert sig.get("corpus").startswith("custom+sha.") and sig.get("tasks") == "entities"
+                                          "coref", "boot", "seed", "v"]
+    # the gold's mentions name their clusters (`entity`): coreference is a predicted layer too
+    assert sig.get("corpus").startswith("custom+sha.") and sig.get("tasks") == "entities,coref"
     assert sig.get("v") == newsbench.__version__ and sig.get("seed") == "3"
     other = Signature.parse(report["signature"].replace("boot:50", "boot:1000").replace("seed:3", "seed:9"))
     assert sig.comparable(other)
@@ -214,7 +215,7 @@ def test_compare_refuses_mismatched_signatures(tmp_path, gold_file):
     ents = write_jsonl(tmp_path / "a.jsonl", [as_prediction(r, ("entities",)) for r in golds()])
     more = write_jsonl(tmp_path / "b.jsonl", [as_prediction(r, ("entities", "quotes")) for r in golds()])
     code, _, err = run_cli("compare", ents, more, "--gold", gold_file, "--bootstrap", "10", "--trials", "10")
-    assert code == 2 and "not comparable" in err and "tasks: entities != entities,quotes" in err
+    assert code == 2 and "not comparable" in err and "tasks: entities,coref != entities,quotes,coref" in err
     a = newsbench.evaluate(ents, gold=gold_file, bootstrap=0)
     b = newsbench.evaluate(ents, gold=gold_file, levels=("NAM", "NOM"), bootstrap=0)
     with pytest.raises(SignatureMismatch):
@@ -254,7 +255,7 @@ def test_progress_goes_to_stderr_only(tmp_path, gold_file):
 
 def test_bad_options_exit_2(tmp_path, gold_file):
     preds = write_jsonl(tmp_path / "p.jsonl", [{"id": "t-0001"}])
-    for argv in (("--tasks", "coref"), ("--schemes", "loose"), ("--levels", "NAME"), ("--bootstrap", "-1")):
+    for argv in (("--tasks", "relations"), ("--schemes", "loose"), ("--levels", "NAME"), ("--bootstrap", "-1")):
         code, _, err = run_cli("evaluate", preds, "--gold", gold_file, *argv)
         assert code == 2 and err.startswith("newsbench evaluate: "), argv
     code, _, err = run_cli("evaluate", preds, "--gold", tmp_path / "missing.jsonl")
@@ -482,7 +483,7 @@ def test_gold_without_quotes_or_events_against_itself(tmp_path):
     code, out, err = run_cli("evaluate", gold, "--gold", gold, "--json", "--bootstrap", "30")
     assert code == 0, err
     report = json.loads(out)
-    assert set(report["tasks"]) == {"entities", "quotes", "events", "frames"}
+    assert set(report["tasks"]) == {"entities", "quotes", "events", "frames", "coref"}
     for name in ("entities", "frames"):
         assert all(v == 1.0 for v in report["tasks"][name]["headline"].values()), name
         assert all(ci == [1.0, 1.0] for ci in report["tasks"][name]["intervals"].values() if ci is not None), name

@@ -14,6 +14,16 @@ BASELINES: dict[str, str] = {
 }
 
 
+def string_match_clusters(mentions: list[dict]) -> list[dict]:
+    """Coreference by exact string match: mentions with the same text share a cluster (their `entity`).
+
+    The simplest coreference baseline (a strong one for names, nothing for pronouns); the mentions
+    are returned as copies with `entity` set, in their order.
+    """
+    ids: dict[str, str] = {}
+    return [{**m, "entity": ids.setdefault(m["text"], f"c{len(ids) + 1}")} for m in mentions]
+
+
 def get_baseline(name: str) -> Callable:
     """The factory class of a baseline, imported on demand (spaCy is an optional extra)."""
     import importlib

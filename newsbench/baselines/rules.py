@@ -1,4 +1,5 @@
-"""The `rules` baseline: all four layers with patterns and small lexicons, no training.
+"""The `rules` baseline: all four layers with patterns and small lexicons, no training; coreference by
+exact string match of the entity mentions it finds.
 
 Its purpose is a floor that any learned system should beat, and a check that every task of the
 scorer works end to end; it is deliberately simple and fully deterministic.
@@ -9,6 +10,7 @@ import re
 from typing import Optional
 
 from ..anchoring import sentence_bounds
+from . import string_match_clusters
 from ..record import Article
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -273,5 +275,5 @@ class RulesSystem:
     def predict(self, article: Article) -> dict:
         text = article.text
         mentions = find_entities(text)
-        return {"entities": {"mentions": mentions}, "quotes": find_quotes(text, mentions),
+        return {"entities": {"mentions": string_match_clusters(mentions)}, "quotes": find_quotes(text, mentions),
                 "events": find_events(text, mentions), "frames": find_frames(text)}

@@ -1,4 +1,5 @@
-"""The `spacy` baseline: any installed spaCy pipeline, scored on entities (optional extra `newsbench[spacy]`).
+"""The `spacy` baseline: any installed spaCy pipeline, scored on entities and on coreference by exact
+string match of its entities (optional extra `newsbench[spacy]`).
 
 spaCy English pipelines predict OntoNotes 5 labels, which are newsbench's entity types, so no
 mapping is needed; so does a pipeline trained on `newsbench export spacy` (the OntoNotes scheme,
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..labels import ENTITY_TYPES
+from . import string_match_clusters
 from ..record import Article
 
 
@@ -35,7 +37,7 @@ class SpacySystem:
     def _prediction(doc) -> dict:
         mentions = [{"start": e.start_char, "end": e.end_char, "text": e.text, "type": e.label_, "level": "NAM"}
                     for e in doc.ents if e.label_ in ENTITY_TYPES]
-        return {"entities": {"mentions": mentions}}
+        return {"entities": {"mentions": string_match_clusters(mentions)}}
 
     def predict(self, article: Article) -> dict:
         return self._prediction(self.nlp(article.text))

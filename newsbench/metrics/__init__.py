@@ -1,7 +1,7 @@
 """The scorer's metrics: one module per task, all on the sufficient-statistics design of `base`."""
 from __future__ import annotations
 
-TASKS = ("entities", "quotes", "events", "frames")
+TASKS = ("entities", "quotes", "events", "frames", "coref")
 
 #: Longest repr of an offending value that a problem message repeats.
 CLIP = 80
@@ -13,7 +13,7 @@ def clip(value, limit: int = CLIP) -> str:
     return r if len(r) <= limit else f"{r[:limit - 1]}…"
 
 
-def make_task(name: str, entity_options=None, event_options=None):
+def make_task(name: str, entity_options=None, event_options=None, coref_options=None):
     """A fresh collector for one task."""
     if name == "entities":
         from .entities import EntityTask
@@ -27,4 +27,7 @@ def make_task(name: str, entity_options=None, event_options=None):
     if name == "frames":
         from .frames import FrameTask
         return FrameTask()
+    if name == "coref":
+        from .coref import CorefTask
+        return CorefTask(coref_options)
     raise ValueError(f"unknown task {name!r} (choose from {', '.join(TASKS)})")
