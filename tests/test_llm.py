@@ -206,7 +206,7 @@ def test_arguments_and_cues_sit_nearest_their_event_and_quote():
     assert quotes[0]["speaker"] == {"text": "Dunmarra"}
 
 
-def test_coref_clusters_become_cluster_ids_on_entity_mentions():
+def test_coref_clusters_become_entity_ids_on_entity_mentions():
     text = "Ana Lind met Bo. Lind said she would return."
     ents, _ = to_layer("entities", {"mentions": [{"text": "Ana Lind", "type": "PERSON", "level": "NAM"},
                                                  {"text": "Bo", "type": "PERSON", "level": "NAM"},
@@ -214,7 +214,7 @@ def test_coref_clusters_become_cluster_ids_on_entity_mentions():
     coref, _ = to_layer("coref", {"clusters": [{"type": "PERSON", "mentions": ["Ana Lind", "Lind", "she"]},
                                                {"type": "PERSON", "mentions": ["Bo"]}]}, text)
     rec, issues = to_record("a1", {"entities": ents, "coref": coref})
-    assert [(m["text"], m.get("cluster")) for m in rec["entities"]["mentions"]] == \
+    assert [(m["text"], m.get("entity")) for m in rec["entities"]["mentions"]] == \
         [("Ana Lind", "c1"), ("Bo", "c2"), ("Lind", "c1")]
     assert [i.kind for i in issues] == ["unmatched"] and "'she'" in issues[0].detail
     alone, issues = to_record("a1", {"coref": coref})

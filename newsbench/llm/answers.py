@@ -117,7 +117,7 @@ def shape_problem(obj: dict, shape: dict) -> Optional[str]:
 def to_layer(task: str, answer: dict, text: str) -> tuple[object, list[Issue]]:
     """A usable answer as the value of its prediction layer, and the issues found on the way.
 
-    entities and coref give a list of mentions (coref ones carry `cluster`); quotes and events a
+    entities and coref give a list of mentions (coref ones carry their cluster id in `entity`); quotes and events a
     list; frames a dict.
     """
     issues: list[Issue] = []
@@ -147,7 +147,7 @@ def to_layer(task: str, answer: dict, text: str) -> tuple[object, list[Issue]]:
                 continue
             for i, t in enumerate(cluster["mentions"]):
                 out.append({"text": span(t, f"$.clusters[{c}].mentions[{i}]"), "type": cluster["type"],
-                            "cluster": f"c{c + 1}"})
+                            "entity": f"c{c + 1}"})
         return out, issues
     if task == "quotes":
         out = []
@@ -234,7 +234,7 @@ def empty_layer(task: str):
 def to_record(article_id: str, layers: dict) -> tuple[dict, list[Issue]]:
     """One prediction record from the layers of one article (task -> to_layer value).
 
-    With both entities and coref, coref mentions give their `cluster` to the entity mentions of the
+    With both entities and coref, coref mentions give their cluster id (`entity`) to the entity mentions of the
     same text, in order; a coref mention with no such entity mention is reported ('unmatched') and
     left out, so the entity score does not depend on whether coref was asked for too.
     """
@@ -250,7 +250,7 @@ def to_record(article_id: str, layers: dict) -> tuple[dict, list[Issue]]:
         for i, c in enumerate(coref):
             slots = free.get(c["text"])
             if slots:
-                mentions[slots.pop(0)]["cluster"] = c["cluster"]
+                mentions[slots.pop(0)]["entity"] = c["entity"]
             else:
                 issues.append(Issue("unmatched", f"coref mention {i}", f"{c['text']!r} is not among the entity "
                                                                        f"mentions (left out)"))

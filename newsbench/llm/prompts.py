@@ -29,7 +29,7 @@ import yaml
 from ..labels import ENTITY_TYPES, EVENT_ROLES, EVENT_TYPES, FRAMES, MENTION_LEVELS, QUOTE_KINDS, REALIS
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
-#: Tasks a prompt exists for. `coref` is predicted as a `cluster` id on entity mentions; it is scored
+#: Tasks a prompt exists for. `coref` is predicted as a cluster id (`entity`) on entity mentions; it is scored
 #: once the scorer knows the task (newsbench.metrics.TASKS).
 PROMPT_TASKS = ("entities", "quotes", "events", "frames", "coref")
 INVENTORIES = {"entityType": ENTITY_TYPES, "mentionLevel": MENTION_LEVELS, "quoteKind": QUOTE_KINDS,
