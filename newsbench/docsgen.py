@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import contextlib
 import html
-import inspect
 import io
 from functools import lru_cache
 
@@ -18,9 +17,11 @@ def example_articles() -> list:
     return load("train", version=v) + load("validation", version=v)
 
 
-def examples_block(layer: str, label: str) -> str:
+def examples_block(layer: str, label: str, root: str | None = None) -> str:
+    """Example snippets for one label; with `root` (the page's path to the site root) each links to its
+    article in the corpus browser."""
     from .render import examples
-    return "\n" + examples(example_articles(), layer, label) + "\n"
+    return "\n" + examples(example_articles(), layer, label, root=root) + "\n"
 
 
 def dataset_card() -> str:
@@ -84,21 +85,12 @@ def cli_reference() -> str:
 
 
 def api_reference() -> str:
+    """mkdocstrings directives for the public API (`newsbench.__all__`): signatures and docstrings are read
+    from the source by griffe when the site is built."""
     import newsbench
 
-    parts = []
-    for name in newsbench.__all__:
-        obj = getattr(newsbench, name)
-        if name.startswith("__") or not callable(obj):
-            continue
-        try:
-            sig = str(inspect.signature(obj))
-        except (TypeError, ValueError):
-            sig = "(...)"
-        doc = inspect.getdoc(obj) or ""
-        kind = "class" if inspect.isclass(obj) else "def"
-        parts.append(f"### `newsbench.{name}`\n\n```python\n{kind} {name}{sig}\n```\n\n{doc}\n")
-    return "\n".join(parts)
+    names = [n for n in newsbench.__all__ if not n.startswith("__") and callable(getattr(newsbench, n))]
+    return "\n".join(f"::: newsbench.{name}\n" for name in names)
 
 
 def _esc(s: str) -> str:
