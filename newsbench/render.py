@@ -125,7 +125,7 @@ def source(a: Article, root: Optional[str], frag: str = "") -> str:
 def snippet(a: Article, marks: list[Mark], anchor_start: int, anchor_end: int, root: Optional[str] = None,
             frag: str = "") -> str:
     lo, hi = sentence_bounds(a.text, anchor_start, anchor_end)
-    return f'<div class="nb-example">{highlight(a.text, marks, lo, hi)}{source(a, root, frag)}</div>'
+    return f'<div class="nb-example" data-search-exclude>{highlight(a.text, marks, lo, hi)}{source(a, root, frag)}</div>'
 
 
 def opening(a: Article) -> list[tuple[int, int]]:
@@ -170,7 +170,7 @@ def examples(articles: list[Article], layer: str, label: str, limit: int = 3, ro
             if a.frames and label in a.frames.labels:
                 role = "primary" if a.frames.primary == label else "present"
                 lines = "".join(f"<p>{html.escape(a.text[s:e])}</p>" for s, e in opening(a))
-                found.append(f'<div class="nb-example nb-frame"><span class="nb-label">{role}; all: '
+                found.append(f'<div class="nb-example nb-frame" data-search-exclude><span class="nb-label">{role}; all: '
                              f'{", ".join(a.frames.labels)} · {a.meta.genre} · {a.meta.domain}</span>{lines}'
                              f'{source(a, root, "#p1")}</div>')
             continue
@@ -194,4 +194,4 @@ def article_html(a: Article, layer: str) -> str:
         end = start + len(para)
         paras.append(f"<p>{highlight(a.text, marks, start, end)}</p>")
         start = end + 1
-    return f'<div class="nb-article">{"".join(paras)}</div>'
+    return f'<div class="nb-article" data-search-exclude>{"".join(paras)}</div>'
