@@ -89,8 +89,14 @@ def api_reference() -> str:
     from the source by griffe when the site is built."""
     import newsbench
 
-    names = [n for n in newsbench.__all__ if not n.startswith("__") and callable(getattr(newsbench, n))]
-    return "\n".join(f"::: newsbench.{name}\n" for name in names)
+    parts = []
+    for name in newsbench.__all__:
+        obj = getattr(newsbench, name)
+        if name.startswith("__") or not callable(obj):
+            continue
+        # the defining path: `newsbench.evaluate` is also a module name, so the function is newsbench.evaluate.evaluate
+        parts.append(f"::: {obj.__module__}.{obj.__qualname__}\n    options:\n      heading: \"newsbench.{name}\"\n")
+    return "\n".join(parts)
 
 
 def _esc(s: str) -> str:
@@ -118,7 +124,8 @@ def seed_page() -> str:
     events = "\n".join(
         f"| {e.id} | `{_esc(e.trigger.text)}` | {e.type} | {e.realis} | "
         f"{_esc('; '.join(f'{x.role}: {by_id[x.mention].text}' for x in e.arguments))} |" for e in a.events)
-    return f"""Generated from `corpus/0.1` at build time; hover a highlighted span for its id.
+    return f"""Generated from `corpus/0.1` at build time; hover a highlighted span for its id. The same article, all
+layers in one view with switches, is in the [corpus browser](browse/nb-0000.md).
 
 ## Metadata
 

@@ -141,6 +141,8 @@ def examples(articles: list[Article], layer: str, label: str, limit: int = 3, ro
     """Up to `limit` example snippets for one label, from different articles where possible; with `root`,
     each links to its article in the corpus browser."""
     found: list[str] = []
+    if layer == "frames":   # the opening is the evidence for the primary frame: show those articles first
+        articles = sorted(articles, key=lambda a: not (a.frames and a.frames.primary == label))
     for a in articles:
         if len(found) >= limit:
             break
@@ -170,7 +172,8 @@ def examples(articles: list[Article], layer: str, label: str, limit: int = 3, ro
             if a.frames and label in a.frames.labels:
                 role = "primary" if a.frames.primary == label else "present"
                 lines = "".join(f"<p>{html.escape(a.text[s:e])}</p>" for s, e in opening(a))
-                found.append(f'<div class="nb-example nb-frame" data-search-exclude><span class="nb-label">{role}; all: '
+                found.append(f'<div class="nb-example nb-frame" data-search-exclude><span class="nb-label">{role}; '
+                             f'the opening (headline, standfirst) decides the primary; all: '
                              f'{", ".join(a.frames.labels)} · {a.meta.genre} · {a.meta.domain}</span>{lines}'
                              f'{source(a, root, "#p1")}</div>')
             continue
