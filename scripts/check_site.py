@@ -37,6 +37,18 @@ PREFIX = "/newsbench/"
 BUDGET_BYTES = 500_000
 BUDGET_SECONDS = 1.0
 NO_CHROMIUM = 3
+# Elements that stick out past the window's right edge without a scrolling box around them (so they are clipped).
+CLIPPED = """(() => {
+  const art = document.querySelector('article'); const right = document.documentElement.clientWidth + 1; const bad = [];
+  for (const el of art.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || r.right <= right) continue;
+    let p = el, boxed = false;
+    for (; p && p !== art; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX; if (o === 'auto' || o === 'scroll') { boxed = true; break; } }
+    if (!boxed) bad.push(el.tagName.toLowerCase() + ': ' + (el.textContent || '').trim().slice(0, 40));
+  }
+  return bad.slice(0, 3); })()"""
 
 
 def find_chromium() -> Optional[str]:
@@ -208,6 +220,8 @@ class Checker:
             self.open(path, page)
             width = page.evaluate("document.documentElement.scrollWidth")
             self.check(width <= 390, f"390 px: {path} does not scroll sideways (content {width} px)")
+            cut = page.evaluate(CLIPPED)
+            self.check(not cut, f"390 px: nothing on {path} sticks out of the page outside a scroll box {cut}")
             self.shot(name, page)
         page.close()
 
