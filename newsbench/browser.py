@@ -283,7 +283,7 @@ def index_page(entries: list[Entry]) -> str:
                 cells.append(f'<td data-v="{r["id"]}"><a href="{r["id"]}.html">{r["id"]}</a> '
                              f'<span class="title">{_e(r["title"])}</span></td>')
             elif k == "annotation":
-                cells.append(f'<td data-v="{_e(r[k])}" title="{_e(r["annotators"])}">{_e(r[k])}</td>')
+                cells.append(f'<td data-v="{_e(r[k])}">{_e(r[k])}<span class="who">{_e(r["annotators"])}</span></td>')
             else:
                 cells.append(f'<td data-v="{_e(str(r[k]))}">{_e(str(r[k]))}</td>')
         data = " ".join(f'data-{k}="{_e(str(r[k]))}"' for k in FILTERS)
@@ -298,7 +298,8 @@ def index_page(entries: list[Entry]) -> str:
             f"Every article of the bundled corpus ({len(rows)}), each as its newest copy "
             f"(corpus {', '.join(versions_seen)}), with its entities, coreference, quotes, events and frames. "
             "Filter and sort here; open an article to switch its layers on and off. Who annotated an article is "
-            "under *annotation* (hover for the annotator ids; all are language-model agents, see the dataset card).\n\n"
+            "under *annotation* (double or single annotation, reviewed or not, and the annotator ids: all are "
+            "language-model agents, see the dataset card).\n\n"
             f'<div class="nb-index" markdown="0"><div class="filters"><label>search <input type="search" data-filter="q" '
             f'placeholder="id or title words"></label>{"".join(selects)}<output class="shown">{len(rows)} of {len(rows)} '
             f'articles</output></div><div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody>'

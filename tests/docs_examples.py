@@ -3,7 +3,7 @@
 Every fenced ```bash / ```sh / ```console / ```python block (indented ones in lists too) is an example.
 The blocks of one page run in order in one fresh directory, as a reader would type them: shell
 blocks with `bash -e -o pipefail`, `console` blocks' `$ ` lines the same way (the other lines are
-output), Python blocks in one namespace shared by the page. The installed package's `newsbench`
+output), Python blocks in one namespace shared by the page (a `>>> ` session runs its prompt lines). The installed package's `newsbench`
 is first on PATH; the directory looks like a checkout: `corpus/` is the bundled corpus (for
 `newsbench validate corpus/`) and `annotations/` the checkout's annotation sheets (read-only use only).
 
@@ -125,12 +125,15 @@ def run_page(blocks: list[Block], workdir: Path, timeout: float = 120.0) -> list
                 raise ExampleFailed(f"{b.where}: {b.lang} example failed (exit {proc.returncode})\n{script}\n"
                                     f"--- stdout ---\n{proc.stdout[-2000:]}\n--- stderr ---\n{proc.stderr[-2000:]}")
         else:
+            code = b.code
+            if code.lstrip().startswith(">>> "):   # an interpreter session: run the prompts, ignore the output
+                code = "\n".join(ln[4:] for ln in code.splitlines() if ln.startswith((">>> ", "... "))) + "\n"
             out = io.StringIO()
             cwd = os.getcwd()
             os.chdir(workdir)
             try:
                 with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-                    exec(compile(b.code, b.where, "exec"), namespace)
+                    exec(compile(code, b.where, "exec"), namespace)
             except BaseException as err:   # SystemExit too: an example must not exit
                 raise ExampleFailed(f"{b.where}: python example failed: {type(err).__name__}: {err}\n{b.code}\n"
                                     f"--- output ---\n{out.getvalue()[-2000:]}") from err

@@ -90,6 +90,13 @@ def test_a_broken_example_fails_naming_page_and_line(tmp_path, broken, needle):
     assert f"{page}:7:" in str(err.value) and needle in str(err.value)
 
 
+def test_an_interpreter_session_runs_its_prompts(tmp_path):
+    page = tmp_path / "session.md"
+    page.write_text("```python\n>>> x = 2\n>>> for i in range(2):\n...     x += i\n>>> x\n3\n>>> assert x == 4\n```\n")
+    with pytest.raises(ExampleFailed, match="AssertionError"):
+        run_page(collect(page), tmp_path)
+
+
 def test_fresh_machine_set_up_is_dropped_and_the_rest_kept(tmp_path):
     page = tmp_path / "readme.md"
     page.write_text("```bash\npython3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/newsbench stats\n```\n")
