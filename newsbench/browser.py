@@ -294,7 +294,7 @@ def index_page(entries: list[Entry]) -> str:
         opts = "".join(f'<option value="{_e(v)}">{_e(v)} ({sum(1 for r in rows if str(r[k]) == v)})</option>' for v in values)
         selects.append(f'<label>{k} <select data-filter="{k}"><option value="">all</option>{opts}</select></label>')
     versions_seen = sorted({e.version for e in entries})
-    return ("---\ntitle: Corpus browser\nhide:\n  - toc\n---\n\n# Corpus browser\n\n"
+    return ("---\ntitle: Corpus browser\nhide:\n  - navigation\n  - toc\n---\n\n# Corpus browser\n\n"
             f"Every article of the bundled corpus ({len(rows)}), each as its newest copy "
             f"(corpus {', '.join(versions_seen)}), with its entities, coreference, quotes, events and frames. "
             "Filter and sort here; open an article to switch its layers on and off. Who annotated an article is "
