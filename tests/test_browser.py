@@ -130,3 +130,24 @@ def test_article_record_is_untouched_by_rendering():
     before = a.to_dict()
     browser.article_page(browser.Entry(a, "x", "validation"))
     assert isinstance(a, Article) and a.to_dict() == before
+
+
+def _hooks():
+    import importlib.util
+    from pathlib import Path
+    spec = importlib.util.spec_from_file_location("docs_hooks", Path(__file__).resolve().parents[1] / "docs" / "hooks.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_label_headings_get_clean_anchors_and_labels_in_text_link_to_them():
+    hooks = _hooks()
+    md = "### `Life:Be-Born`\n\nA `Life:Be-Born` is not a `PERSON`; `other` here is ambiguous.\n\n```text\n`PERSON`\n```\n"
+    out = hooks.label_links(md, "guidelines/events.md")
+    assert out.splitlines()[0] == "### `Life:Be-Born` { #life-be-born }"
+    assert "A [`Life:Be-Born`](#life-be-born) is not a [`PERSON`](entities.md#person);" in out
+    assert "[`other`](#other)" in out                      # defined on this page (a realis)
+    assert out.endswith("```text\n`PERSON`\n```\n")          # code blocks untouched
+    elsewhere = hooks.label_links("`other` and `direct`", "scoring.md")
+    assert elsewhere == "`other` and [`direct`](guidelines/quotes.md#direct)"   # ambiguous off its pages: left alone
