@@ -168,14 +168,16 @@ def _quote_note(a: Article, q, root: str) -> str:
     else:
         spk = "<i>none</i>"
     cue = f"“{_e(q.cue.text)}”" if q.cue else "<i>none</i>"
-    return (f'<li class="n-q"><a href="#q-{_e(q.id)}">{_e(q.id)}</a> {_link(q.kind, root, prefer=GUIDE["quotes"])} quote · '
+    refs = " ".join([f"q-{q.id}"] + ([f"m-{q.speaker}"] if q.speaker else []))
+    return (f'<li class="n-q" data-refs="{_e(refs)}"><a href="#q-{_e(q.id)}">{_e(q.id)}</a> {_link(q.kind, root, prefer=GUIDE["quotes"])} quote · '
             f"cue {cue} · speaker {spk}</li>")
 
 
 def _event_note(a: Article, e, root: str) -> str:
     args = "; ".join(f'{_e(x.role)}: <a href="#m-{_e(x.mention)}">{_e(a.mention(x.mention).text)}</a>'
                      for x in e.arguments) or "<i>no arguments</i>"
-    return (f'<li class="n-e"><a href="#e-{_e(e.id)}">“{_e(e.trigger.text)}”</a> {_link(e.type, root, prefer=GUIDE["events"])} '
+    refs = " ".join([f"e-{e.id}"] + [f"m-{x.mention}" for x in e.arguments])
+    return (f'<li class="n-e" data-refs="{_e(refs)}"><a href="#e-{_e(e.id)}">“{_e(e.trigger.text)}”</a> {_link(e.type, root, prefer=GUIDE["events"])} '
             f'<span class="realis">{_e(e.realis)}</span> — {args}</li>')
 
 

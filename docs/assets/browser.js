@@ -15,6 +15,16 @@
         try { localStorage.setItem(key, off.join(",")); } catch (e) { /* private mode */ }
       });
     });
+    function refs(ev, on) {   // pointing at a quote or an event in the list outlines its spans in the text
+      var li = ev.target.closest && ev.target.closest("li[data-refs]");
+      if (!li) return;
+      li.dataset.refs.split(" ").forEach(function (id) {
+        var el = document.getElementById(id);
+        if (el) el.classList.toggle("ref", on);
+      });
+    }
+    root.addEventListener("mouseover", function (ev) { refs(ev, true); });
+    root.addEventListener("mouseout", function (ev) { refs(ev, false); });
     root.addEventListener("click", function (ev) {   // click a mention: show its whole cluster
       var m = ev.target.closest(".m[data-e]");
       root.querySelectorAll(".m.focus").forEach(function (x) { x.classList.remove("focus"); });
