@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import contextlib
 import html
-import inspect
 import io
 from functools import lru_cache
 
@@ -18,9 +17,11 @@ def example_articles() -> list:
     return load("train", version=v) + load("validation", version=v)
 
 
-def examples_block(layer: str, label: str) -> str:
+def examples_block(layer: str, label: str, root: str | None = None) -> str:
+    """Example snippets for one label; with `root` (the page's path to the site root) each links to its
+    article in the corpus browser."""
     from .render import examples
-    return "\n" + examples(example_articles(), layer, label) + "\n"
+    return "\n" + examples(example_articles(), layer, label, root=root) + "\n"
 
 
 def dataset_card() -> str:
@@ -85,6 +86,8 @@ def cli_reference() -> str:
 
 
 def api_reference() -> str:
+    """mkdocstrings directives for the public API (`newsbench.__all__`): signatures and docstrings are read
+    from the source by griffe when the site is built."""
     import newsbench
 
     parts = []
@@ -92,13 +95,8 @@ def api_reference() -> str:
         obj = getattr(newsbench, name)
         if name.startswith("__") or not callable(obj):
             continue
-        try:
-            sig = str(inspect.signature(obj))
-        except (TypeError, ValueError):
-            sig = "(...)"
-        doc = inspect.getdoc(obj) or ""
-        kind = "class" if inspect.isclass(obj) else "def"
-        parts.append(f"### `newsbench.{name}`\n\n```python\n{kind} {name}{sig}\n```\n\n{doc}\n")
+        # the defining path: `newsbench.evaluate` is also a module name, so the function is newsbench.evaluate.evaluate
+        parts.append(f"::: {obj.__module__}.{obj.__qualname__}\n    options:\n      heading: \"newsbench.{name}\"\n")
     return "\n".join(parts)
 
 
@@ -127,7 +125,8 @@ def seed_page() -> str:
     events = "\n".join(
         f"| {e.id} | `{_esc(e.trigger.text)}` | {e.type} | {e.realis} | "
         f"{_esc('; '.join(f'{x.role}: {by_id[x.mention].text}' for x in e.arguments))} |" for e in a.events)
-    return f"""Generated from `corpus/0.1` at build time; hover a highlighted span for its id.
+    return f"""Generated from `corpus/0.1` at build time; hover a highlighted span for its id. The same article, all
+layers in one view with switches, is in the [corpus browser](browse/nb-0000.md).
 
 ## Metadata
 

@@ -168,6 +168,8 @@ class Meta:
 
 @dataclass(frozen=True)
 class Article:
+    """One annotated article: its text, metadata and four layers (offsets are code points into `text`)."""
+
     id: str
     text: str
     meta: Meta
@@ -176,7 +178,7 @@ class Article:
     quotes: tuple[Quote, ...] = ()
     events: tuple[Event, ...] = ()
     frames: Optional[Frames] = None
-    _index: dict = field(default_factory=dict, compare=False, repr=False)
+    _index: dict = field(default_factory=dict, compare=False, repr=False, init=False)   # a cache, not data
 
     @classmethod
     def from_dict(cls, d: dict) -> "Article":
