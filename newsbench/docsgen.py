@@ -5,6 +5,7 @@ import contextlib
 import html
 import io
 from functools import lru_cache
+from pathlib import Path
 
 from .loading import latest_version, load, load_all
 from .resources import corpus_dir, load_schema
@@ -261,7 +262,17 @@ def llm_prompts_block() -> str:
     return "\n".join(rows) + "\n"
 
 
+def benchmark_block() -> str:
+    """The latest table `benchmarks/bench_performance.py --markdown benchmarks/results/latest.md` wrote."""
+    latest = Path(__file__).resolve().parents[1] / "benchmarks" / "results" / "latest.md"
+    if not latest.is_file():
+        return "*(No benchmark run recorded: run `python benchmarks/bench_performance.py --markdown " \
+               "benchmarks/results/latest.md` in a checkout.)*\n"
+    return latest.read_text(encoding="utf-8")
+
+
 GENERATORS = {
+    "benchmark": benchmark_block,
     "llm-prompts": llm_prompts_block,
     "dataset-card": dataset_card,
     "schema-article": lambda: schema_reference("article"),
