@@ -18,6 +18,7 @@ every key mention it lacks is added as a singleton.
 """
 from __future__ import annotations
 
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Hashable, Optional, Sequence
@@ -220,8 +221,9 @@ class CorefTask(Task):
     def __init__(self, options: Optional[CorefOptions] = None):
         self.options = options or CorefOptions()
         self.metric = CorefMetric()
-        self._gold: dict[int, list] = {}
-        self._pred: dict[int, list] = {}
+        # gold clusters packed (see _pack) until the document's prediction comes; then only its row
+        self._gold: dict[int, tuple[array, array]] = {}
+        self._rows: dict[int, np.ndarray] = {}
         self._duplicates: list[dict] = []
         self._unanchored: list[dict] = []
 
@@ -243,7 +245,7 @@ class CorefTask(Task):
             clusters.add((m["start"], m["end"]), entity)
         if found:
             raise GoldProblems(found)
-        self._gold[doc] = clusters.partition()
+        self._gold[doc] = _pack(clusters.partition())
 
     def add_pred(self, doc: int, pred) -> None:
         clusters = _Clusters()
@@ -268,15 +270,39 @@ class CorefTask(Task):
         self._duplicates += [{"doc": doc, "layer": "coref", "start": s if s >= 0 else None,
                               "end": e if s >= 0 else None, "label": "in several clusters", "copies": n + 1}
                              for (s, e), n in clusters.conflicts.items()]
-        self._pred[doc] = clusters.partition()
+        # the row now, while both sides are at hand: a corpus's clusters are never all in memory
+        self._rows[doc] = doc_row(_unpack(self._gold.pop(doc, None)), clusters.partition(), self.options)
 
     def finish(self, n_docs: int) -> TaskResult:
         stats = np.zeros((n_docs, len(COLUMNS)))
-        for doc in range(n_docs):
-            key, response = self._gold.get(doc, []), self._pred.get(doc, [])
-            if key or response:
-                stats[doc] = doc_row(key, response, self.options)
+        for doc, row in self._rows.items():
+            stats[doc] = row
+        for doc, packed in self._gold.items():     # gold with no prediction: scored against nothing
+            key = _unpack(packed)
+            if key:
+                stats[doc] = doc_row(key, [], self.options)
         return TaskResult(stats, {"duplicates": self._duplicates, "unanchored": self._unanchored})
+
+
+_SHIFT = 1 << 32
+
+
+def _pack(partition: list) -> tuple[array, array]:
+    """A gold clustering of (start, end) mentions as two integer arrays: the mentions, cluster after
+    cluster, as `start << 32 | end`, and the cluster sizes (a tenth of the memory of the lists)."""
+    return (array("q", [s * _SHIFT + e for cluster in partition for s, e in cluster]),
+            array("q", map(len, partition)))
+
+
+def _unpack(packed) -> list[list]:
+    if packed is None:
+        return []
+    keys, sizes = packed
+    out, i = [], 0
+    for n in sizes:
+        out.append([divmod(k, _SHIFT) for k in keys[i:i + n]])
+        i += n
+    return out
 
 
 class _Clusters:
