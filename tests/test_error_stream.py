@@ -6,19 +6,13 @@ import random
 
 import newsbench
 import newsbench.baselines
+from newsbench.evaluate import _item_start
 from newsbench.metrics.base import by_document
 from newsbench.systems import run_system
 
 import numpy as np
 
 from .helpers import run_cli
-
-
-def _start(item: dict) -> int:
-    for side in ("gold", "pred"):
-        if isinstance(item.get(side), dict) and isinstance(item[side].get("start"), int):
-            return item[side]["start"]
-    return -1
 
 
 def test_streamed_items_come_in_document_task_and_position_order(tmp_path):
@@ -28,7 +22,7 @@ def test_streamed_items_come_in_document_task_and_position_order(tmp_path):
     assert {it["task"] for it in items} == {"entities", "quotes", "events", "frames"}
     order = {a.id: k for k, a in enumerate(newsbench.load("validation"))}
     tasks = ["entities", "quotes", "events", "frames"]
-    key = [(order[it["id"]], tasks.index(it["task"]), _start(it)) for it in items]
+    key = [(order[it["id"]], tasks.index(it["task"]), _item_start(it)) for it in items]
     assert key == sorted(key)
     # the stream is lazy: the first item comes without the rest being made
     stream = report.iter_error_items()
