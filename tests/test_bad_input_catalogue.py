@@ -85,3 +85,24 @@ def test_bad_input(tmp_path, command, fault):
 
 def test_the_catalogue_is_large_enough():
     assert len(CATALOGUE) >= 120
+
+
+SCHEMA_FAULTS = [f for f, (content, _, _) in FAULTS.items() if isinstance(content, bytes)]
+
+
+@pytest.mark.parametrize("kind", ["article", "prediction"])
+@pytest.mark.parametrize("fault", SCHEMA_FAULTS)
+def test_the_fast_schema_engine_says_what_the_slow_one_says(tmp_path, monkeypatch, kind, fault):
+    """jsonschema-rs only decides valid or not: with it or without it (jsonschema alone), `validate`
+    prints the same lines and exits the same way on every file of the catalogue (issue 13)."""
+    import newsbench.validation as validation
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(FAULTS[fault][0])
+    assert validation.fast_validator(kind) is not None, "jsonschema-rs is a dependency: the fast path must be there"
+    fast = run_cli("validate", "--kind", kind, bad)
+    monkeypatch.setitem(validation._fast_validators, kind, None)     # the fallback engine
+    slow = run_cli("validate", "--kind", kind, bad)
+    assert fast == slow
+    readable_alone = kind == "prediction" and ("validate --kind prediction", fault) in NEEDS_THE_GOLD_TEXT
+    assert fast[0] == (0 if readable_alone else FAULTS[fault][2])
