@@ -236,7 +236,7 @@ def main(argv=None) -> int:
             ours = json.loads((folder / "ent.json").read_text())["tasks"]["entities"]["scores"]
             n_numbers = len(theirs["scores"])
             # the JSON report rounds to 6 decimals: equal means within half a unit of the sixth
-            disagree = [k for k, v in theirs["scores"].items() if ours.get(k) is None or abs(ours[k] - v) > 5e-7 + 1e-12]
+            disagree = [k for k, v in theirs["scores"].items() if ours.get(k) is None or abs(ours[k] - v) > 5e-7]
             figures["ent_vs_nerval"].values.append(theirs["seconds"] / c_ent.seconds)
             figures["ent_vs_parse"].values.append(c_ent.seconds / p_ent.seconds)
             figures["ent_peak"].values.append(c_ent.peak / GIB)
