@@ -11,7 +11,9 @@ Two workloads, written to a temporary folder once:
   (`bench_memory.write_workload`).
 
 Every figure is the wall time (and peak resident set size) of a fresh process: the command as a
-user runs it, start-up and imports included; the orjson floor is a fresh process that reads both
+user runs it, start-up and imports included, with its default `--jobs auto` (one process per CPU
+for a large gold file; the peak is the parent's plus the largest child's times the number of
+children, an upper bound of what they held at once); the orjson floor is a fresh process that reads both
 files the way newsbench does and parses every line. Each measurement runs `--repeat` times
 (default 3), interleaved so all contenders see the same machine; the table shows the median and,
 as the run-to-run noise, the spread (max - min) of the figure over the repeats, relative to the
@@ -63,13 +65,18 @@ import bench_memory  # noqa: E402
 GIB = 1 << 30
 LAYERS = ("entities", "quotes", "events", "frames")
 
-# A fresh process that runs argv[1:] as `newsbench`, then prints its own high-water mark (KiB).
+# A fresh process that runs argv[1:] as `newsbench`, then prints its high-water mark (KiB): its own
+# plus, for each process it may have forked (`--jobs auto`: one per CPU but itself), the largest
+# child's -- an upper bound of what they held at once
 _NEWSBENCH = r"""
-import re, sys
+import re, resource, sys
 from newsbench.cli import main
+from newsbench.parts import available
 rc = main(sys.argv[1:])
 with open("/proc/self/status") as f:
-    print("VmHWM", int(re.search(r"VmHWM:\s+(\d+) kB", f.read()).group(1)), file=sys.stderr)
+    own = int(re.search(r"VmHWM:\s+(\d+) kB", f.read()).group(1))
+largest_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print("VmHWM", own + (available() - 1) * largest_child, file=sys.stderr)
 sys.exit(rc)
 """
 

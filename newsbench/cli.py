@@ -508,12 +508,36 @@ def _csv(value: str) -> tuple:
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
 
+def _jobs(value: str) -> Optional[int]:
+    """--jobs: a number of processes, or None for 'auto' (decided by `_jobs_for`)."""
+    if value == "auto":
+        return None
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'auto', got {value!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {n}")
+    return n
+
+
 def _scoring_options(args) -> dict:
     return {"gold": args.gold, "split": args.split, "version": args.corpus_version, "tasks": args.tasks,
             "schemes": args.schemes, "levels": args.levels, "label_map": args.label_map,
             "argument_coref": args.argument_coref, "coref_singletons": args.coref_singletons,
             "coref_mentions": args.coref_mentions, "bootstrap": args.bootstrap, "seed": args.seed,
-            "lenient": args.lenient, "progress": args.progress or sys.stderr.isatty()}
+            "lenient": args.lenient, "progress": args.progress or sys.stderr.isatty(),
+            "jobs": _jobs_for(args), "error_items": bool(getattr(args, "errors", None))}
+
+
+def _jobs_for(args) -> int:
+    """--jobs: as given, or for 'auto' one process per CPU -- but one with --errors, whose alignment
+    a single process keeps in less memory than parts handing theirs over."""
+    from .parts import available
+
+    if args.jobs is not None:
+        return args.jobs
+    return 1 if getattr(args, "errors", None) else available()
 
 
 def _report_problems(command: str, err) -> int:
@@ -625,6 +649,9 @@ def _add_scoring_arguments(p: argparse.ArgumentParser) -> None:
     out.add_argument("-o", "--output", type=Path, help="write the output here (atomically) instead of stdout")
     out.add_argument("--lenient", action="store_true", help="skip predictions for ids not in the gold (with a warning)")
     out.add_argument("--progress", action="store_true", help="show progress on stderr even when it is not a terminal")
+    out.add_argument("--jobs", type=_jobs, default=None, metavar="N",
+                     help="processes for a large gold file (16 MiB or more), read in N parts; 'auto' (default): "
+                          "one per CPU, or 1 with --errors; 1: one process. The numbers are the same")
 
 
 def cmd_leaderboard(args) -> int:

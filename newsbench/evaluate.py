@@ -70,24 +70,13 @@ def resolve_gold(gold=None, split: str = "test", version: Optional[str] = None) 
     return GoldSource("<gold>", None, tuple(r.to_dict() if hasattr(r, "to_dict") else r for r in gold))
 
 
-def canonical_json(rec) -> bytes:
-    """A record's canonical serialisation: sorted keys, no whitespace, UTF-8 (what the content hash covers).
+def content_hash(record_digests: bytes) -> str:
+    """The gold's content hash: SHA-256 of its articles' SHA-256s, in file order.
 
-    orjson's sorted output and the standard library's are the same bytes for what the corpus
-    format holds (strings, integers, booleans, null, arrays, objects); orjson is only faster.
+    A hash of hashes, so that parts of a file read by different processes combine into the hash
+    of the whole (one hash over all the bytes would have to be computed in order by one reader).
     """
-    if _ORJSON is not None:
-        try:
-            return _ORJSON.dumps(rec, option=_ORJSON.OPT_SORT_KEYS)
-        except TypeError:      # something orjson does not take (a huge integer...): the standard library
-            pass
-    return json.dumps(rec, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "surrogatepass")
-
-
-try:
-    import orjson as _ORJSON
-except ImportError:  # pragma: no cover - exercised only without orjson
-    _ORJSON = None
+    return hashlib.sha256(record_digests).hexdigest()
 
 
 def _bundled_hashes(version: str, split: str, path: Path) -> str:
@@ -95,11 +84,10 @@ def _bundled_hashes(version: str, split: str, path: Path) -> str:
     key = (version, split)
     if key not in _BUNDLED:
         from .predictions import iter_jsonl
-        digest = hashlib.sha256()
-        for _, rec, _ in iter_jsonl(path, str(path)):
-            if rec is not None:
-                digest.update(canonical_json(rec) + b"\n")
-        _BUNDLED[key] = digest.hexdigest()
+        digests = bytearray()
+        for _ in iter_jsonl(path, str(path), record_digests=digests):
+            pass
+        _BUNDLED[key] = content_hash(digests)
     return _BUNDLED[key]
 
 
@@ -196,12 +184,14 @@ class _Progress:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
 
 
-def _gold_lines(source: GoldSource):
+def _gold_lines(source: GoldSource, digests: bytearray, span: Optional[tuple] = None,
+                counted: Optional[list] = None):
+    """(line, record, problem) of the gold; a file's reader puts each record's digest in `digests`."""
     from .predictions import iter_jsonl
 
     if source.records is not None:
         return ((n, r, None) for n, r in enumerate(source.records, 1))
-    return iter_jsonl(source.path, source.name)
+    return iter_jsonl(source.path, source.name, span=span, counted=counted, record_digests=digests)
 
 
 def _gold_record_problems(source: GoldSource, n: int, rec, err: Exception) -> list:
@@ -235,21 +225,28 @@ class _Gold:
         self.texts: list[str] = []
         self.lines: list[int] = []
         self.index: dict[str, int] = {}
-        self.digest = hashlib.sha256()      # of every record's canonical serialisation, in order
+        self.digests = bytearray()     # every record's SHA-256 (`record_digest`), in order
+        self.n_lines = 0               # lines read (of a part of the file: where the next part's numbers start)
+
+    def content_hash(self) -> str:
+        return content_hash(self.digests)
 
 
-def _read_gold(source: GoldSource, tasks: list, progress: _Progress) -> _Gold:
+def _read_gold(source: GoldSource, tasks: list, progress: _Progress, span: Optional[tuple] = None) -> _Gold:
     """Feed every gold article to the task collectors; every unusable one is a problem (all are listed).
 
     Each task checks what it scores (offsets, labels, references) and names every bad field by
-    its JSON path; the checks cheaper in bulk (entity offsets) run once all gold is read.
+    its JSON path; the checks cheaper in bulk (entity offsets) run once all gold is read. `span`
+    (start, stop) reads one part of the file (`parts`); line numbers then count from its start.
     """
     from .metrics.base import GoldProblems
+    from .predictions import record_digest
     from .validation import INVALID, UNUSABLE, Problem
 
-    gold, problems = _Gold(), []
-    digest = gold.digest
-    for n, rec, prob in _gold_lines(source):
+    gold, problems, counted = _Gold(), [], []
+    digests = gold.digests
+    in_memory = source.records is not None
+    for n, rec, prob in _gold_lines(source, digests, span, counted):
         if prob:
             problems.append(prob)
             continue
@@ -257,7 +254,8 @@ def _read_gold(source: GoldSource, tasks: list, progress: _Progress) -> _Gold:
             problems.append(Problem(source.name, n, None, "$", "an article must be a JSON object", INVALID))
             continue
         try:
-            digest.update(canonical_json(rec) + b"\n")
+            if in_memory:     # (a file's reader has done it, from the record it wrote back for its own check)
+                digests += record_digest(rec)
         except (TypeError, ValueError) as err:
             problems.append(Problem(source.name, n, None, "$", f"not JSON data: {_clip_text(str(err))}", UNUSABLE))
             continue
@@ -293,6 +291,7 @@ def _read_gold(source: GoldSource, tasks: list, progress: _Progress) -> _Gold:
         raise EvaluationError(sorted(unique, key=lambda p: (p.line or 0, _path_key(p.path))))
     if not gold.ids:
         raise EvaluationError([Problem(source.name, None, None, "$", "empty file: the gold has no articles", UNUSABLE)])
+    gold.n_lines = counted[0] if counted else (gold.lines[-1] if gold.lines else 0)
     return gold
 
 
@@ -315,18 +314,22 @@ class _Predicted:
     layers: set
     warnings: list
     system: Optional[dict] = None     # signature fields from the file's header
+    missing: list = ()                # gold ids with no prediction, in gold order
 
 
 def _read_predictions(predictions, gold: _Gold, tasks: list, settings: Settings, lenient: bool,
-                      progress: _Progress) -> _Predicted:
-    """Stream checked predictions to the collectors; after the first problem only check, to list them all."""
+                      progress: _Progress, keep=None) -> _Predicted:
+    """Stream checked predictions to the collectors; after the first problem only check, to list them all.
+
+    `keep(raw line)` false skips a line: another part's process scores it (`parts`).
+    """
     from .validation import Problem
     from .predictions import CheckOptions, Header, Prediction, read_predictions
 
     opts = CheckOptions(settings.entity_options().extra_labels)
     texts = dict(zip(gold.ids, gold.texts))
     seen, layers, warnings, problems, system = set(), set(), [], [], None
-    for item in read_predictions(predictions, texts, opts, lenient):
+    for item in read_predictions(predictions, texts, opts, lenient, keep=keep):
         if isinstance(item, Header):
             system = item.signature_fields()
         elif isinstance(item, Prediction):
@@ -345,19 +348,22 @@ def _read_predictions(predictions, gold: _Gold, tasks: list, settings: Settings,
             warnings.append(item)
     if problems:
         raise EvaluationError(problems)
-    missing = [i for i in gold.ids if i not in seen]
-    if missing:
-        named = ", ".join(missing[:_MAX_NAMED]) + (f" and {len(missing) - _MAX_NAMED} more" if len(missing) > _MAX_NAMED
-                                                   else "")
-        warnings.insert(0, f"{len(missing)} gold article(s) have no prediction and count as predicted empty: {named}")
-    return _Predicted(len(seen), layers, warnings, system)
+    return _Predicted(len(seen), layers, warnings, system, [i for i in gold.ids if i not in seen])
+
+
+def _missing_warning(missing: list) -> list:
+    if not missing:
+        return []
+    named = ", ".join(missing[:_MAX_NAMED]) + (f" and {len(missing) - _MAX_NAMED} more" if len(missing) > _MAX_NAMED
+                                               else "")
+    return [f"{len(missing)} gold article(s) have no prediction and count as predicted empty: {named}"]
 
 
 def _signature(gold: _Gold, tasks: Sequence[str], settings: Settings, bootstrap: int, seed,
                system: Optional[dict] = None):
     from .report import SCORING_VERSION, Signature
 
-    corpus, split = corpus_label(gold.digest.hexdigest(), len(gold.ids))
+    corpus, split = corpus_label(gold.content_hash(), len(gold.ids))
     return Signature.make(nb=SCORING_VERSION, corpus=corpus, split=split, tasks=",".join(tasks),
                           match=",".join(settings.schemes), levels=",".join(settings.levels),
                           map=settings.label_map or "none", argcoref="yes" if settings.argument_coref else "no",
@@ -370,7 +376,8 @@ def evaluate(predictions: Union[str, Path, Iterable[dict]], split: str = "test",
                                                                                            "type"),
              levels: Sequence[str] = ("NAM",), label_map: Optional[str] = None, argument_coref: bool = False,
              bootstrap: int = 1000, seed: Optional[int] = DEFAULT_SEED, lenient: bool = False,
-             progress: bool = False, coref_singletons: str = "keep", coref_mentions: str = "predicted") -> Report:
+             progress: bool = False, coref_singletons: str = "keep", coref_mentions: str = "predicted",
+             jobs: int = 1, error_items: bool = True) -> Report:
     """Score predictions (a JSONL path or a list of dicts) against the gold; returns a `Report`.
 
     Gold: the bundled corpus (`version`, default newest; `split`, default test), or `gold`, a
@@ -379,6 +386,10 @@ def evaluate(predictions: Union[str, Path, Iterable[dict]], split: str = "test",
     gold) for input it cannot score. A number with nothing to count on either side is None (n/a).
     The prediction dicts are not modified. Coreference (task `coref`) scores every mention level;
     `coref_singletons` ("keep" or "drop") and `coref_mentions` ("predicted" or "gold") set how.
+
+    `jobs` > 1 reads a large gold file (and its predictions) in that many parts, one process
+    each, where the platform allows it (`parts`); the numbers are the same. `error_items=False`
+    says the report's per-item alignment will not be asked for, so parts need not hand it over.
     """
     settings = Settings(_names(tasks) if tasks is not None else None, _names(schemes), _names(levels), label_map,
                         argument_coref, coref_singletons, coref_mentions)
@@ -386,9 +397,12 @@ def evaluate(predictions: Union[str, Path, Iterable[dict]], split: str = "test",
     settings = settings.canonical()
     if bootstrap < 0:
         raise ValueError("bootstrap must be 0 (no intervals) or more")
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise ValueError(f"jobs must be 1 or more; got {jobs!r}")
     source = resolve_gold(gold, split, version)
     with _bulk():
-        return _evaluate(predictions, source, settings, bootstrap, seed, lenient, _Progress(progress))
+        return _evaluate(predictions, source, settings, bootstrap, seed, lenient, _Progress(progress), jobs,
+                         error_items)
 
 
 def _names(value) -> tuple:
@@ -408,22 +422,49 @@ def _bulk():
             gc.enable()
 
 
-def _evaluate(predictions, source: GoldSource, settings: Settings, bootstrap: int, seed, lenient: bool, show):
+def _collectors(settings: Settings) -> dict:
     from .metrics import TASKS, make_task
-    from .metrics.base import bootstrap_intervals_all
     from .metrics.events import EventOptions
+
+    return {name: make_task(name, settings.entity_options(), EventOptions(settings.argument_coref),
+                            settings.coref_options())
+            for name in (settings.tasks or TASKS)}
+
+
+def _chosen(settings: Settings, layers: set) -> list:
+    """The tasks scored: those asked for, else the layers predicted, else all."""
+    from .metrics import TASKS
+
+    return [t for t in TASKS if t in (settings.tasks or layers or TASKS)]
+
+
+#: Gold files smaller than this are read in one process: forking costs more than it saves.
+PART_MIN_BYTES = 16 << 20
+
+
+def _evaluate(predictions, source: GoldSource, settings: Settings, bootstrap: int, seed, lenient: bool, show,
+              jobs: int = 1, keep_items: bool = True):
+    from .metrics.base import bootstrap_intervals_all
     from .report import Report, TaskReport
 
-    collectors = {name: make_task(name, settings.entity_options(), EventOptions(settings.argument_coref),
-                                  settings.coref_options())
-                  for name in (settings.tasks or TASKS)}
-    gold_data = _read_gold(source, list(collectors.values()), show)
-    predicted = _read_predictions(predictions, gold_data, list(collectors.values()), settings, lenient, show)
-    chosen = [t for t in TASKS if t in (settings.tasks or predicted.layers or TASKS)]
-    task_reports, doc_stats, results, duplicates, unanchored, seen_unanchored = {}, {}, {}, [], [], set()
+    collectors = _collectors(settings)
+    read = None
+    if jobs > 1:
+        read = _read_in_parts(predictions, source, settings, lenient, show, jobs, keep_items)
+    if read is None:
+        gold_data = _read_gold(source, list(collectors.values()), show)
+        predicted = _read_predictions(predictions, gold_data, list(collectors.values()), settings, lenient, show)
+        chosen = _chosen(settings, predicted.layers)
+        results = {}
+        for name in chosen:
+            show.show(f"scoring {name}")
+            results[name] = _finish(collectors[name], gold_data, source)
+    else:
+        gold_data, predicted, results = read
+        chosen = list(results)
+    predicted.warnings[:0] = _missing_warning(predicted.missing)
+    task_reports, doc_stats, duplicates, unanchored, seen_unanchored = {}, {}, [], [], set()
     for name in chosen:
-        show.show(f"scoring {name}")
-        results[name] = _finish(collectors[name], gold_data, source)
         doc_stats[name] = results[name].stats
     show.show("bootstrap")
     intervals = bootstrap_intervals_all([(collectors[name].metric, doc_stats[name]) for name in chosen], bootstrap,
@@ -465,6 +506,76 @@ def _evaluate(predictions, source: GoldSource, settings: Settings, bootstrap: in
 
     return Report(_signature(gold_data, chosen, settings, bootstrap, seed, predicted.system), task_reports, len(gold_data.ids),
                   predicted.n, predicted.warnings, unanchored, duplicates, gold_data.ids, doc_stats, error_items)
+
+
+def _read_in_parts(predictions, source: GoldSource, settings: Settings, lenient: bool, show, jobs: int,
+                   keep_items: bool):
+    """(gold, predictions read, task results) from reading the gold file in parts, one process each;
+    None when that does not apply (small or in-memory input, --lenient, one CPU) or any part met a
+    problem: then the caller reads it all in one process, which words every message as usual."""
+    from . import parts
+
+    if lenient or source.path is None or not isinstance(predictions, (str, Path)) or \
+            not Path(predictions).is_file() or not source.path.is_file() or \
+            source.path.stat().st_size < PART_MIN_BYTES:
+        return None
+    n = min(jobs, parts.available())
+    spans = parts.cut(source.path, n) if n > 1 else []
+    if len(spans) < 2:
+        return None
+
+    def work(link):
+        collectors = _collectors(settings)
+        tasks = list(collectors.values())
+        mine = _Progress(show.enabled and link.is_parent)
+        gold = _read_gold(source, tasks, mine, spans[link.part])
+        owner = {}
+        for part, ids in enumerate(link.share(gold.ids)):
+            for i in ids:
+                if owner.setdefault(i, part) != part:
+                    raise ValueError("an article id in two parts")    # the one-process reading words it
+        last = len(spans) - 1
+
+        def keep(line: bytes) -> bool:
+            return owner.get(leading_id(line), last) == link.part
+
+        predicted = _read_predictions(predictions, gold, tasks, settings, False, mine, keep)
+        chosen = _chosen(settings, set().union(*link.share(predicted.layers)))
+        results = {}
+        for name in chosen:
+            mine.show(f"scoring {name}")
+            results[name] = _finish(collectors[name], gold, source)
+            if not keep_items:
+                results[name].forget_items()
+        return link.hand_in((gold, predicted, results))
+
+    from .predictions import leading_id
+
+    found = parts.run(work, len(spans))
+    return None if found is None else _join(found)
+
+
+def _join(found: list) -> tuple:
+    """One (gold, predictions read, task results) from every part's, in file order."""
+    from .metrics.base import TaskResult
+
+    gold, first_line, offsets = _Gold(), 0, []
+    for part_gold, _, _ in found:
+        offsets.append(len(gold.ids))
+        gold.ids += part_gold.ids
+        gold.texts += part_gold.texts
+        gold.lines += [n + first_line for n in part_gold.lines]
+        gold.digests += part_gold.digests
+        first_line += part_gold.n_lines
+    gold.index = {rid: doc for doc, rid in enumerate(gold.ids)}
+    gold.n_lines = first_line
+    read = [p for _, p, _ in found]
+    predicted = _Predicted(sum(p.n for p in read), set().union(*(p.layers for p in read)),
+                           [w for p in read for w in p.warnings], next((p.system for p in read if p.system), None),
+                           [i for p in read for i in p.missing])
+    results = {name: TaskResult.joined([r[name] for _, _, r in found], offsets, [len(g.ids) for g, _, _ in found])
+               for name in found[-1][2]}
+    return gold, predicted, results
 
 
 def _keyed(items, order: dict, rank: int, name: str) -> Iterator[tuple]:

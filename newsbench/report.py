@@ -18,8 +18,9 @@ import numpy as np
 
 #: Version of the scoring rules (matching, anchoring, metric definitions); bumped whenever one changes.
 #: 1.1: anchoring by text and label, speaker credit by the mention's cluster, n/a for numbers with
-#: nothing to count, the corpus hash of the content.
-SCORING_VERSION = "1.1"
+#: nothing to count, the corpus hash of the content. 1.2: that hash is the SHA-256 of the articles'
+#: SHA-256s (the numbers are unchanged; the hash of a file read in parts must be the same).
+SCORING_VERSION = "1.2"
 SIGNATURE_FIELDS = ("nb", "corpus", "split", "tasks", "match", "levels", "map", "argcoref", "coref", "boot", "seed",
                     "v")
 #: What produced the predictions, from the predictions file's header (`newsbench llm` writes one):

@@ -12,7 +12,6 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Optional
 
-import yaml
 
 from .anchoring import AnchorError, anchor, nearest, whole_word_matches
 
@@ -299,6 +298,8 @@ class _Builder:
 
 def build_sheet(sheet_path: Path, text_dir: Optional[Path] = None) -> dict:
     """Build one corpus record from an annotation sheet (raises SheetError on any problem)."""
+    import yaml     # here: importing the module (for SheetError) should not cost yaml
+
     sheet_path = Path(sheet_path)
     try:
         sheet = yaml.safe_load(sheet_path.read_text(encoding="utf-8"))

@@ -13,13 +13,14 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Optional
-
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from .labels import ROLE_ENTITY_TYPES, ROLES_BY_EVENT_TYPE
 from .metrics import clip
 from .resources import load_schema
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 INVALID = 1
 UNUSABLE = 2
@@ -47,11 +48,13 @@ def _json_path(parts: Iterable) -> str:
     return out
 
 
-_validators: dict[str, Draft202012Validator] = {}
+_validators: dict[str, "Draft202012Validator"] = {}
 
 
-def schema_validator(kind: str = "article") -> Draft202012Validator:
+def schema_validator(kind: str = "article") -> "Draft202012Validator":
     if kind not in _validators:
+        from jsonschema import Draft202012Validator     # here: `evaluate` on clean data never needs it
+
         schema = load_schema(kind)
         Draft202012Validator.check_schema(schema)
         _validators[kind] = Draft202012Validator(schema)

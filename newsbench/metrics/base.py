@@ -21,6 +21,7 @@ are 0.
 """
 from __future__ import annotations
 
+import functools
 import warnings
 from sys import intern
 from typing import Callable, Iterable, Iterator, Optional, Sequence
@@ -336,7 +337,39 @@ class TaskResult:
 
     def error_items(self, ids: Sequence[str], texts: Sequence[str]) -> Iterable[dict]:
         """The per-item alignment for error analysis (missed, spurious, boundary, type confusion...)."""
+        if self._error_items is _FORGOTTEN:
+            raise ValueError("the per-item alignment was not kept (evaluate(..., error_items=False))")
         return self._error_items(ids, texts) if self._error_items else ()
+
+    def forget_items(self) -> None:
+        """Drop what the per-item alignment needs (a part's process hands in only the statistics)."""
+        self._error_items = _FORGOTTEN
+
+    @classmethod
+    def joined(cls, results: Sequence["TaskResult"], offsets: Sequence[int], sizes: Sequence[int]) -> "TaskResult":
+        """One result from those of consecutive parts of the documents (part k's documents start at offsets[k])."""
+        notes: dict = {}
+        for result, offset in zip(results, offsets):
+            for key, value in result.notes.items():
+                shifted = [{**v, "doc": v["doc"] + offset} if isinstance(v, dict) and "doc" in v else v for v in value]
+                notes.setdefault(key, []).extend(shifted)
+        makers = [r._error_items for r in results]
+        if _FORGOTTEN in makers:
+            items = _FORGOTTEN
+        elif any(makers):
+            items = functools.partial(_joined_items, results, list(offsets), list(sizes))
+        else:
+            items = None
+        return cls(np.concatenate([r.stats for r in results]), notes, items, all(r.ordered for r in results))
+
+
+def _FORGOTTEN(ids, texts):    # a marker, never called: see TaskResult.forget_items
+    raise AssertionError("not called")
+
+
+def _joined_items(results, offsets, sizes, ids, texts) -> Iterator[dict]:
+    for result, offset, size in zip(results, offsets, sizes):
+        yield from result.error_items(ids[offset:offset + size], texts[offset:offset + size])
 
 
 def by_document(*segments: tuple[np.ndarray, Callable[[int], Iterable[dict]]]) -> Iterator[dict]:

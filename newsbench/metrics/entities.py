@@ -22,6 +22,7 @@ averages are over the types present in the gold or the predictions.
 """
 from __future__ import annotations
 
+import functools
 from array import array
 from dataclasses import dataclass
 from operator import itemgetter
@@ -316,8 +317,7 @@ class EntityTask(Task):
         notes = {"duplicates": self._copies_note(pred, pred_copies),
                  "gold_duplicates": self._copies_note(gold, gold_copies),
                  "unanchored": list(self._unanchored)}
-        return TaskResult(stats, notes, lambda ids, texts: self._error_items(gold, pred, al, kind, ids, texts),
-                          ordered=True)
+        return TaskResult(stats, notes, functools.partial(self._error_items, gold, pred, al, kind), ordered=True)
 
     def _lost_text(self, doc: int, start: int) -> Optional[str]:
         """The text of an unanchored mention, from its stand-in position."""

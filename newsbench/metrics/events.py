@@ -109,6 +109,14 @@ def _gold_event_problems(rec: dict, by_id: dict) -> list[tuple[str, str]]:
     return found
 
 
+def _common(gold: list, pred: list) -> int:
+    """How many items the two lists share, counting repeats (the size of their multiset intersection)."""
+    g, p = set(gold), set(pred)
+    if len(g) == len(gold) and len(p) == len(pred):     # the usual case: no key twice on a side
+        return len(g & p)
+    return sum((Counter(gold) & Counter(pred)).values())
+
+
 class EventTask(Task):
     name = "events"
 
@@ -211,8 +219,7 @@ class EventTask(Task):
                 gold_keys = [keys(x) for x in items_g]
                 pred_keys = [keys(x) for x in items_p]
                 for lv in levels:
-                    common = Counter(k[lv] for k in gold_keys) & Counter(k[lv] for k in pred_keys)
-                    row[col[f"{lv}.tp"]] = sum(common.values())
+                    row[col[f"{lv}.tp"]] = _common([k[lv] for k in gold_keys], [k[lv] for k in pred_keys])
         return TaskResult(stats, {"duplicates": self._duplicates(), "unanchored": list(self._unanchored)},
                           self._error_items, ordered=True)
 

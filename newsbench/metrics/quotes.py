@@ -17,6 +17,7 @@
 """
 from __future__ import annotations
 
+import functools
 from array import array
 from bisect import bisect_left
 from typing import Iterator, Optional
@@ -214,54 +215,54 @@ class QuoteTask(Task):
         cols["pred"] += per_doc(pred.doc, n_docs)
         cols["exact"] += per_doc(gold.doc[exact.gold], n_docs)
         cols["overlap"] += per_doc(gold.doc[overlap.gold], n_docs)
-        self._count_cues(cols, gold_rows, pred_rows)
-        for row in gold_rows:
-            cols["speaker.gold"][row[0]] += row[5] is not None
-        for row in pred_rows:
-            cols["speaker.pred"][row[0]] += row[5] is not None
-        for g, p in zip(exact.gold, exact.pred):
-            cols["e2e.exact"][gold.doc[g]] += _agrees(gold_rows[g][5], pred_rows[p][5])
-        for g, p in zip(overlap.gold, overlap.pred):
-            d, gspk, pspk = gold.doc[g], gold_rows[g][5], pred_rows[p][5]
-            cols["e2e.overlap"][d] += _agrees(gspk, pspk)
-            if gspk is not None:
-                cols["speaker.matched"][d] += 1
-                cols["speaker.tp"][d] += gspk.accepts(pspk)
-        self._count_kinds(cols, gold_rows, pred_rows, overlap)
+        self._count_cues(cols, gold_rows, pred_rows, n_docs)
+        # counted with bincount over columns, not row by row: a large gold has a million quotes
+        g_spk = np.fromiter((r[5] is not None for r in gold_rows), dtype=bool, count=len(gold_rows))
+        p_spk = np.fromiter((r[5] is not None for r in pred_rows), dtype=bool, count=len(pred_rows))
+        cols["speaker.gold"] += per_doc(gold.doc[g_spk], n_docs)
+        cols["speaker.pred"] += per_doc(pred.doc[p_spk], n_docs)
+        agree = [_agrees(gold_rows[g][5], pred_rows[p][5]) for g, p in zip(exact.gold.tolist(), exact.pred.tolist())]
+        cols["e2e.exact"] += per_doc(gold.doc[exact.gold][np.array(agree, dtype=bool)], n_docs)
+        agree, accepted = [], []
+        for g, p in zip(overlap.gold.tolist(), overlap.pred.tolist()):
+            gspk, pspk = gold_rows[g][5], pred_rows[p][5]
+            agree.append(_agrees(gspk, pspk))
+            accepted.append(gspk is not None and gspk.accepts(pspk))
+        o_doc = gold.doc[overlap.gold]
+        cols["e2e.overlap"] += per_doc(o_doc[np.array(agree, dtype=bool)], n_docs)
+        cols["speaker.matched"] += per_doc(o_doc[g_spk[overlap.gold]], n_docs)
+        cols["speaker.tp"] += per_doc(o_doc[np.array(accepted, dtype=bool)], n_docs)
+        self._count_kinds(cols, gold, pred, gold_rows, pred_rows, overlap, n_docs)
         stats = np.stack([cols[c] for c in self.metric.columns], axis=1)
         notes = {"duplicates": [duplicate_note(d, "quotes", s, e, kind or "-", n) if lost is None else
                                 duplicate_note(d, "quotes", None, None, kind or "-", n, lost)
                                 for (d, s, e, kind, _, _, lost), n in self._pred.items() if n > 1],
                  "unanchored": list(self._unanchored)}
         # the gold rows are made again for the error file, not kept: they are most of a large gold's size
-        return TaskResult(stats, notes,
-                          lambda ids, texts: self._error_items(self._gold_rows(), pred_rows, overlap, ids, texts),
-                          ordered=True)
+        return TaskResult(stats, notes, functools.partial(self._items, pred_rows, overlap), ordered=True)
+
+    def _items(self, pred_rows, overlap, ids, texts) -> Iterator[dict]:
+        return self._error_items(self._gold_rows(), pred_rows, overlap, ids, texts)
 
     @staticmethod
-    def _count_cues(cols: dict, gold_rows, pred_rows) -> None:
+    def _count_cues(cols: dict, gold_rows, pred_rows, n_docs: int) -> None:
         gold_cues = {(g[0], g[4]) for g in gold_rows if g[4] is not None}
         pred_cues = {(p[0], p[4]) for p in pred_rows if p[4] is not None}
-        for d, _ in gold_cues:
-            cols["cue.gold"][d] += 1
-        for d, _ in pred_cues:
-            cols["cue.pred"][d] += 1
-        for d, _ in gold_cues & pred_cues:
-            cols["cue.tp"][d] += 1
+        for name, cues in (("cue.gold", gold_cues), ("cue.pred", pred_cues), ("cue.tp", gold_cues & pred_cues)):
+            cols[name] += per_doc(np.fromiter((d for d, _ in cues), dtype=np.int64, count=len(cues)), n_docs)
 
     @staticmethod
-    def _count_kinds(cols: dict, gold_rows, pred_rows, overlap) -> None:
-        for d, _, _, kind, *_ in gold_rows:
-            cols[f"{kind}.gold"][d] += 1
-        for d, _, _, kind, *_ in pred_rows:
-            if kind is not None:
-                cols[f"{kind}.pred"][d] += 1
-        for g, p in zip(overlap.gold, overlap.pred):
-            d, gkind, pkind = gold_rows[g][0], gold_rows[g][3], pred_rows[p][3]
-            if pkind is None:
-                cols[f"{gkind}.pred"][d] += 1
-            if pkind in (None, gkind):
-                cols[f"{gkind}.tp"][d] += 1
+    def _count_kinds(cols: dict, gold: Spans, pred: Spans, gold_rows, pred_rows, overlap, n_docs: int) -> None:
+        g_kind = np.fromiter((_KIND_CODE[r[3]] for r in gold_rows), dtype=np.int64, count=len(gold_rows))
+        p_kind = np.fromiter((-1 if r[3] is None else _KIND_CODE[r[3]] for r in pred_rows), dtype=np.int64, count=len(pred_rows))
+        o_doc, o_gkind, o_pkind = gold.doc[overlap.gold], g_kind[overlap.gold], p_kind[overlap.pred]
+        unlabelled = o_pkind < 0        # a predicted quote with no kind takes the gold's
+        tp = unlabelled | (o_pkind == o_gkind)
+        for k, kind in enumerate(QUOTE_KINDS):
+            cols[f"{kind}.gold"] += per_doc(gold.doc[g_kind == k], n_docs)
+            cols[f"{kind}.pred"] += per_doc(pred.doc[p_kind == k], n_docs)
+            cols[f"{kind}.pred"] += per_doc(o_doc[unlabelled & (o_gkind == k)], n_docs)
+            cols[f"{kind}.tp"] += per_doc(o_doc[tp & (o_gkind == k)], n_docs)
 
     @staticmethod
     def _error_items(gold_rows, pred_rows, al, ids, texts) -> Iterator[dict]:

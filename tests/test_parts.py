@@ -1,0 +1,237 @@
+"""A large gold read in parts, one process each (`evaluate(jobs=N)`, `--jobs`): the same report as one process.
+
+The size threshold is lowered so a small workload is cut; `parts.run` is watched so each test
+knows whether the parts did the work or the one-process fallback did.
+"""
+from __future__ import annotations
+
+import json
+import random
+import sys
+
+import pytest
+
+import newsbench
+import newsbench.baselines
+from newsbench import parts
+from newsbench.evaluate import EvaluationError
+from newsbench.metrics.base import TaskResult
+from newsbench.predictions import _unsafe_line, iter_jsonl, leading_id
+from newsbench.systems import run_system
+
+import numpy as np
+
+from .helpers import run_cli
+
+evaluate_module = sys.modules["newsbench.evaluate"]
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parts need fork (Linux)")
+TASKS = "entities,quotes,events,frames,coref"
+
+
+@pytest.fixture(scope="module")
+def corpus_and_predictions():
+    articles = newsbench.load_all()
+    preds = {p["id"]: p for p in run_system(newsbench.baselines.get_baseline("rules")(), articles=articles)}
+    return [a.to_dict() for a in articles], preds
+
+
+def _workload(tmp_path, corpus_and_predictions, n=120, shuffle=False, drop=(), id_last=(), header=False):
+    """n gold articles (the corpus's, under new ids) and the rules baseline's predictions for them."""
+    articles, preds = corpus_and_predictions
+    gold, pred = [], []
+    for k in range(n):
+        rec = dict(articles[k % len(articles)])
+        pr = dict(preds[rec["id"]])
+        rec["id"] = pr["id"] = f"doc-{k:04d}"
+        gold.append(rec)
+        if k not in drop:
+            if k in id_last:       # the id after the layers: no process can tell its owner without parsing it
+                pr = {key: v for key, v in pr.items() if key != "id"} | {"id": pr["id"]}
+            pred.append(pr)
+    if shuffle:
+        random.Random(5).shuffle(pred)
+    gold_file, pred_file = tmp_path / "gold.jsonl", tmp_path / "pred.jsonl"
+    gold_file.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in gold), encoding="utf-8")
+    lines = [json.dumps(p) + "\n" for p in pred]
+    if header:
+        lines.insert(0, json.dumps({"header": {"signature": {"model": "rules-test"}}}) + "\n")
+    pred_file.write_text("".join(lines), encoding="utf-8")
+    return gold_file, pred_file
+
+
+@pytest.fixture
+def watched(monkeypatch):
+    """Cut any gold file, and record what each `parts.run` returned (None: the one-process fallback ran)."""
+    monkeypatch.setattr(evaluate_module, "PART_MIN_BYTES", 0)
+    # (earlier tests leave tqdm's monitor threads sleeping, which makes `available` say 1; the
+    # children never touch them, so forking is safe here)
+    monkeypatch.setattr(parts, "available", lambda: 4)
+    outcomes = []
+    real = parts.run
+
+    def run(work, n_parts):
+        found = real(work, n_parts)
+        outcomes.append(found is not None)
+        return found
+
+    monkeypatch.setattr(parts, "run", run)
+    return outcomes
+
+
+def _same_reports(gold_file, pred_file, jobs, **options):
+    one = newsbench.evaluate(pred_file, gold=gold_file, tasks=TASKS, bootstrap=50, **options)
+    many = newsbench.evaluate(pred_file, gold=gold_file, tasks=TASKS, bootstrap=50, jobs=jobs, **options)
+    assert many.to_json(per_type=True) == one.to_json(per_type=True)
+    assert many.warnings == one.warnings
+    return one, many
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_parts_give_the_report_and_error_items_of_one_process(tmp_path, corpus_and_predictions, watched, jobs):
+    gold_file, pred_file = _workload(tmp_path, corpus_and_predictions)
+    one, many = _same_reports(gold_file, pred_file, jobs)
+    assert watched == [True]
+    assert many.error_items() == one.error_items()
+    assert len(one.error_items()) > 100
+
+
+def test_shuffled_missing_and_late_ids_and_a_header(tmp_path, corpus_and_predictions, watched):
+    gold_file, pred_file = _workload(tmp_path, corpus_and_predictions, shuffle=True, drop={3, 70, 71},
+                                     header=True)
+    one, many = _same_reports(gold_file, pred_file, 2)
+    assert watched == [True]
+    assert any("3 gold article(s) have no prediction" in w for w in many.warnings)
+    assert "rules-test" in str(many.signature)
+    # an id the line does not start with: owned by the last part; one of the first part's articles
+    # makes the parts give up, and one process reads it all
+    gold_file, pred_file = _workload(tmp_path, corpus_and_predictions, id_last={5})
+    _same_reports(gold_file, pred_file, 2)
+    assert watched[1:] == [False]
+    gold_file, pred_file = _workload(tmp_path, corpus_and_predictions, id_last={110})
+    _same_reports(gold_file, pred_file, 2)
+    assert watched[2:] == [True]
+
+
+def test_without_error_items_the_parts_hand_in_statistics_only(tmp_path, corpus_and_predictions, watched):
+    gold_file, pred_file = _workload(tmp_path, corpus_and_predictions)
+    report = newsbench.evaluate(pred_file, gold=gold_file, tasks=TASKS, bootstrap=0, jobs=2, error_items=False)
+    assert watched == [True]
+    with pytest.raises(ValueError, match="not kept"):
+        report.error_items()
+
+
+def test_bad_input_gets_the_messages_of_one_process(tmp_path, corpus_and_predictions, watched):
+    gold_file, pred_file = _workload(tmp_path, corpus_and_predictions)
+    lines = gold_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    bad = json.loads(lines[100])
+    bad["entities"]["mentions"][0]["end"] = 10 ** 6        # in the second part
+    lines[100] = json.dumps(bad) + "\n"
+    lines[7] = lines[7].replace('"quotes"', '"quotes": [], "quotes"', 1)     # a duplicate key, in the first
+    gold_file.write_text("".join(lines), encoding="utf-8")
+    pred_lines = pred_file.read_text(encoding="utf-8").splitlines(keepends=True)
+    pred_lines.insert(60, pred_lines[2])       # a duplicate prediction
+    pred_file.write_text("".join(pred_lines), encoding="utf-8")
+    problems = []
+    for jobs in (1, 2):
+        with pytest.raises(EvaluationError) as err:
+            newsbench.evaluate(pred_file, gold=gold_file, tasks=TASKS, bootstrap=0, jobs=jobs)
+        problems.append([str(p) for p in err.value.problems])
+    assert problems[0] == problems[1]
+    assert any(":8:" in p and "duplicate key" in p for p in problems[0])
+    assert any(":101:" in p for p in problems[0])
+    assert watched == [False]
+
+
+def test_the_command_reads_in_parts_and_says_the_same(tmp_path, corpus_and_predictions, watched):
+    gold_file, pred_file = _workload(tmp_path, corpus_and_predictions, n=60)
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"r{jobs}.json"
+        code, _, err = run_cli("evaluate", pred_file, "--gold", gold_file, "--json", "-o", out, "--jobs", jobs,
+                               "--bootstrap", "20")
+        assert code == 0, err
+        outputs.append(out.read_text(encoding="utf-8"))
+    assert outputs[0] == outputs[1]
+    assert watched == [True]
+    with pytest.raises(SystemExit) as exit_:
+        run_cli("evaluate", pred_file, "--gold", gold_file, "--jobs", "0")
+    assert exit_.value.code == 2
+
+
+def test_cut_gives_line_aligned_ranges_that_cover_the_file(tmp_path):
+    rng = random.Random(2)
+    path = tmp_path / "f.jsonl"
+    lines = [b"x" * rng.randrange(1, 300) + b"\n" for _ in range(200)]
+    path.write_bytes(b"".join(lines))
+    offsets, pos = set(), 0
+    for line in lines:
+        offsets.add(pos)
+        pos += len(line)
+    for n in (1, 2, 3, 7):
+        spans = parts.cut(path, n)
+        assert len(spans) == n
+        assert spans[0][0] == 0 and spans[-1][1] is None
+        assert all(s in offsets for s, _ in spans)
+        assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+        counted = []
+        lines_read = [n_ for span in spans for n_, _, _ in iter_jsonl(path, "f", span=span, counted=counted)]
+        assert sum(counted) == len(lines) and len(lines_read) == len(lines)
+    two_lines = tmp_path / "two.jsonl"
+    two_lines.write_bytes(b"a" * 1000 + b"\n" + b"b\n")
+    assert len(parts.cut(two_lines, 4)) <= 2
+
+
+def test_leading_id():
+    assert leading_id(b'{"id": "nb-0001", "text": "x"}\n') == "nb-0001"
+    assert leading_id(b'  {"id":"a-b"}') == "a-b"
+    assert leading_id(b'{"text": "x", "id": "nb-0001"}') is None
+    assert leading_id(b'{"id": "a\\"b"}') is None      # an escape: parsed, not guessed
+    assert leading_id(b'{"id": 5}') is None
+
+
+@pytest.mark.parametrize("line, unsafe", [
+    (b'{"id":"a","entities":{"mentions":[]}}', False),
+    (b'{"id": "a", "text": "caf\\u00e9: ok"}', False),                      # escapes, no duplicate
+    (b'{"id":"a","entities":{"mentions":[{"start":1,"start":2}]}}', True),  # a duplicate deep inside
+    (b'{"id":"a","id":"b"}', True),
+    (b'{"id": "a", "t": "\\u00e9", "t": 1}', True),
+    (b'{"id":"a","t":"x\\u003ay","t":"z"}', True),     # an escaped colon: the exact rule decides
+    (b'{"a":"\\ud800"}', True),                         # a lone surrogate
+])
+def test_the_cheap_line_test_flags_every_duplicate_key(line, unsafe):
+    import orjson
+
+    try:
+        rec = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        rec = json.loads(line)
+        assert _unsafe_line(line) is unsafe
+        return
+    assert _unsafe_line(line, orjson.dumps(rec)) is unsafe
+
+
+def test_forgotten_items_are_refused_and_joined_results_shift_documents():
+    a = TaskResult(np.ones((2, 3)), {"duplicates": [{"doc": 1, "copies": 2}]}, lambda ids, texts: iter(ids),
+                   ordered=True)
+    b = TaskResult(np.zeros((1, 3)), {"duplicates": [{"doc": 0, "copies": 3}]}, lambda ids, texts: iter(ids),
+                   ordered=True)
+    joined = TaskResult.joined([a, b], [0, 2], [2, 1])
+    assert joined.stats.shape == (3, 3)
+    assert [d["doc"] for d in joined.notes["duplicates"]] == [1, 2]
+    assert list(joined.error_items(["x", "y", "z"], ["", "", ""])) == ["x", "y", "z"]
+    b.forget_items()
+    with pytest.raises(ValueError, match="not kept"):
+        TaskResult.joined([a, b], [0, 2], [2, 1]).error_items(["x", "y", "z"], ["", "", ""])
+
+
+def test_no_parts_with_threads_running():
+    import threading
+
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert parts.available() == 1
+    finally:
+        stop.set()
+        t.join()
