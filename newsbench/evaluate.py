@@ -547,6 +547,9 @@ def _read_in_parts(predictions, source: GoldSource, settings: Settings, lenient:
             results[name] = _finish(collectors[name], gold, source)
             if not keep_items:
                 results[name].forget_items()
+        gold.index = {}              # (made again by `_join`)
+        if not keep_items:           # only the alignment reads the texts
+            gold.texts = None
         return link.hand_in((gold, predicted, results))
 
     from .predictions import leading_id
@@ -563,7 +566,7 @@ def _join(found: list) -> tuple:
     for part_gold, _, _ in found:
         offsets.append(len(gold.ids))
         gold.ids += part_gold.ids
-        gold.texts += part_gold.texts
+        gold.texts += part_gold.texts if part_gold.texts is not None else [""] * len(part_gold.ids)
         gold.lines += [n + first_line for n in part_gold.lines]
         gold.digests += part_gold.digests
         first_line += part_gold.n_lines

@@ -28,9 +28,9 @@ from typing import Iterable, Iterator, Optional, Union
 import numpy as np
 
 from .anchoring import whole_word_matches
-from .metrics import clip
 from .labels import ENTITY_TYPES, EVENT_ROLES, EVENT_TYPES, FRAMES, MENTION_LEVELS, QUOTE_KINDS, REALIS
-from .validation import INVALID, UNUSABLE, Problem, _json_path, _schema_reason, clip_reason, parse_line, schema_validator
+from .validation import (INVALID, UNUSABLE, Problem, _json_path, _schema_reason, clip, clip_reason, parse_line,
+                         schema_validator)
 
 try:  # orjson is several times faster than json on large files; both give the same objects
     import orjson

@@ -16,11 +16,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Iterator, Optional
 
 from .labels import ROLE_ENTITY_TYPES, ROLES_BY_EVENT_TYPE
-from .metrics import clip
 from .resources import load_schema
 
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
+
+#: Longest repr of an offending value that a problem message repeats.
+CLIP = 80
+
+
+def clip(value, limit: int = CLIP) -> str:
+    """repr(value), cut to about `limit` characters: a message never repeats a huge value whole."""
+    r = repr(value)
+    return r if len(r) <= limit else f"{r[:limit - 1]}…"
 
 INVALID = 1
 UNUSABLE = 2

@@ -283,3 +283,15 @@ def test_anchor_fails_loudly(span, kwargs, message):
         return
     with pytest.raises(AnchorError, match=message):
         anchor(TEXT, span, **kwargs)
+
+
+def test_reading_does_not_import_the_metrics():
+    """predictions and validation sit below metrics (which may use them): no import circle, and
+    checking a file does not load the scorer. jsonschema waits until a schema message is needed."""
+    import subprocess
+    import sys
+
+    code = ("import sys, newsbench.predictions, newsbench.validation; "
+            "print(sorted(m for m in ('newsbench.metrics', 'jsonschema') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -1,16 +1,9 @@
 """The scorer's metrics: one module per task, all on the sufficient-statistics design of `base`."""
 from __future__ import annotations
 
+from ..validation import CLIP, clip  # noqa: F401 - where the task modules find them
+
 TASKS = ("entities", "quotes", "events", "frames", "coref")
-
-#: Longest repr of an offending value that a problem message repeats.
-CLIP = 80
-
-
-def clip(value, limit: int = CLIP) -> str:
-    """repr(value), cut to about `limit` characters: a message never repeats a huge value whole."""
-    r = repr(value)
-    return r if len(r) <= limit else f"{r[:limit - 1]}…"
 
 
 def make_task(name: str, entity_options=None, event_options=None, coref_options=None):
