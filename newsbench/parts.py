@@ -118,7 +118,12 @@ def run(work: Callable[[Link], Any], n_parts: int) -> Optional[list]:
         for part in range(n_parts - 1):
             up_r, up_w = os.pipe()
             down_r, down_w = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:        # no more processes allowed: one process does the job
+                for fd in (up_r, up_w, down_r, down_w):
+                    os.close(fd)
+                return None
             if pid == 0:       # the child: its part, then exit without running the parent's cleanup
                 for _, reader, writer in children:
                     reader.close()

@@ -235,3 +235,14 @@ def test_no_parts_with_threads_running():
     finally:
         stop.set()
         t.join()
+
+
+def test_when_fork_fails_one_process_does_the_job(tmp_path, corpus_and_predictions, watched, monkeypatch):
+    gold_file, pred_file = _workload(tmp_path, corpus_and_predictions, n=40)
+
+    def no_fork():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(parts.os, "fork", no_fork)
+    _same_reports(gold_file, pred_file, 2)
+    assert watched == [False]
