@@ -199,8 +199,7 @@ def test_leading_id():
     (b'{"a":"\\ud800"}', True),                         # a lone surrogate
 ])
 def test_the_cheap_line_test_flags_every_duplicate_key(line, unsafe):
-    import orjson
-
+    orjson = pytest.importorskip("orjson")
     try:
         rec = orjson.loads(line)
     except orjson.JSONDecodeError:
@@ -208,6 +207,13 @@ def test_the_cheap_line_test_flags_every_duplicate_key(line, unsafe):
         assert _unsafe_line(line) is unsafe
         return
     assert _unsafe_line(line, orjson.dumps(rec)) is unsafe
+
+
+def test_without_orjson_the_layer_keys_are_checked():
+    assert _unsafe_line(b'{"id":"a","quotes":[],"quotes":[]}')
+    assert _unsafe_line(b'{"id":"a","entities":{"mentions":[],"mentions":[]}}')
+    assert not _unsafe_line(b'{"id":"a","quotes":[],"entities":{"mentions":[]}}')
+    assert _unsafe_line(b'{"a":"\\ud800"}')
 
 
 def test_forgotten_items_are_refused_and_joined_results_shift_documents():
