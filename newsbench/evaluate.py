@@ -514,6 +514,7 @@ def _read_in_parts(predictions, source: GoldSource, settings: Settings, lenient:
     None when that does not apply (small or in-memory input, --lenient, one CPU) or any part met a
     problem: then the caller reads it all in one process, which words every message as usual."""
     from . import parts
+    from .predictions import leading_id
 
     if lenient or source.path is None or not isinstance(predictions, (str, Path)) or \
             not Path(predictions).is_file() or not source.path.is_file() or \
@@ -551,8 +552,6 @@ def _read_in_parts(predictions, source: GoldSource, settings: Settings, lenient:
         if not keep_items:           # only the alignment reads the texts
             gold.texts = None
         return link.hand_in((gold, predicted, results))
-
-    from .predictions import leading_id
 
     found = parts.run(work, len(spans))
     return None if found is None else _join(found)
