@@ -30,12 +30,25 @@ class Abandoned(Exception):
 
 def available() -> int:
     """How many processes a job may use here: 1 where forking is not safe or not cheap."""
-    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+    if not sys.platform.startswith("linux") or _other_threads():
         return 1
     try:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
         return os.cpu_count() or 1
+
+
+def _other_threads() -> bool:
+    """Whether a thread besides this one is alive, tqdm's monitor aside.
+
+    A forked child holds a copy of every lock some other thread held at that moment, so forking
+    is left alone when threads run. tqdm's monitor is the exception: it sleeps on its own event,
+    the parts never draw a progress bar, and once a bar has been shown (in a notebook, by
+    `run_system`) it stays alive for the rest of the session.
+    """
+    me = threading.current_thread()
+    monitor = getattr(sys.modules.get("tqdm._monitor"), "TMonitor", None)
+    return any(t is not me and not (monitor is not None and isinstance(t, monitor)) for t in threading.enumerate())
 
 
 def cut(path: Path, parts: int) -> list[tuple[int, Optional[int]]]:

@@ -6,6 +6,7 @@ knows whether the parts did the work or the one-process fallback did.
 from __future__ import annotations
 
 import json
+import os
 import random
 import sys
 
@@ -63,8 +64,8 @@ def _workload(tmp_path, corpus_and_predictions, n=120, shuffle=False, drop=(), i
 def watched(monkeypatch):
     """Cut any gold file, and record what each `parts.run` returned (None: the one-process fallback ran)."""
     monkeypatch.setattr(evaluate_module, "PART_MIN_BYTES", 0)
-    # (earlier tests leave tqdm's monitor threads sleeping, which makes `available` say 1; the
-    # children never touch them, so forking is safe here)
+    # (more parts than this machine's CPUs, so 3-part cuts run on 2 cores too; and other tests may
+    # leave a daemon thread finishing, which would make `available` say 1)
     monkeypatch.setattr(parts, "available", lambda: 4)
     outcomes = []
     real = parts.run
@@ -241,6 +242,19 @@ def test_no_parts_with_threads_running():
     finally:
         stop.set()
         t.join()
+
+
+def test_tqdm_monitor_does_not_stop_parts():
+    """A progress bar shown earlier (tqdm's monitor thread stays alive) leaves the parts on."""
+    import threading
+
+    from tqdm import tqdm
+    from tqdm._monitor import TMonitor
+
+    with tqdm(total=1, disable=False, file=open(os.devnull, "w")) as bar:
+        bar.update(1)
+    assert any(isinstance(t, TMonitor) for t in threading.enumerate())
+    assert parts.available() == len(os.sched_getaffinity(0))
 
 
 def test_when_fork_fails_one_process_does_the_job(tmp_path, corpus_and_predictions, watched, monkeypatch):
