@@ -448,9 +448,9 @@ def _evaluate(predictions, source: GoldSource, settings: Settings, bootstrap: in
     from .report import Report, TaskReport
 
     collectors = _collectors(settings)
-    read = None
+    read, resampled = None, None
     if jobs > 1:
-        read = _read_in_parts(predictions, source, settings, lenient, show, jobs, keep_items)
+        read = _read_in_parts(predictions, source, settings, lenient, show, jobs, keep_items, bootstrap, seed)
     if read is None:
         gold_data = _read_gold(source, list(collectors.values()), show)
         predicted = _read_predictions(predictions, gold_data, list(collectors.values()), settings, lenient, show)
@@ -460,7 +460,7 @@ def _evaluate(predictions, source: GoldSource, settings: Settings, bootstrap: in
             show.show(f"scoring {name}")
             results[name] = _finish(collectors[name], gold_data, source)
     else:
-        gold_data, predicted, results = read
+        gold_data, predicted, results, resampled = read
         chosen = list(results)
     predicted.warnings[:0] = _missing_warning(predicted.missing)
     task_reports, doc_stats, duplicates, unanchored, seen_unanchored = {}, {}, [], [], set()
@@ -468,7 +468,7 @@ def _evaluate(predictions, source: GoldSource, settings: Settings, bootstrap: in
         doc_stats[name] = results[name].stats
     show.show("bootstrap")
     intervals = bootstrap_intervals_all([(collectors[name].metric, doc_stats[name]) for name in chosen], bootstrap,
-                                        seed)
+                                        seed, resampled=resampled)
     for name, interval in zip(chosen, intervals):
         result, metric = results[name], collectors[name].metric
         sums = result.stats.sum(0)
@@ -509,11 +509,16 @@ def _evaluate(predictions, source: GoldSource, settings: Settings, bootstrap: in
 
 
 def _read_in_parts(predictions, source: GoldSource, settings: Settings, lenient: bool, show, jobs: int,
-                   keep_items: bool):
-    """(gold, predictions read, task results) from reading the gold file in parts, one process each;
-    None when that does not apply (small or in-memory input, --lenient, one CPU) or any part met a
-    problem: then the caller reads it all in one process, which words every message as usual."""
+                   keep_items: bool, bootstrap: int = 0, seed=None):
+    """(gold, predictions read, task results, bootstrap sums) from reading the gold file in parts,
+    one process each; None when that does not apply (small or in-memory input, --lenient, one CPU)
+    or any part met a problem: then the caller reads it all in one process, which words every
+    message as usual. Each part also makes its documents' share of the bootstrap sums (the same
+    draws as one process; the shares add up to its sums), so the resampling runs in parallel too."""
+    import numpy as np
+
     from . import parts
+    from .metrics.base import bootstrap_sums
     from .predictions import leading_id
 
     if lenient or source.path is None or not isinstance(predictions, (str, Path)) or \
@@ -524,14 +529,16 @@ def _read_in_parts(predictions, source: GoldSource, settings: Settings, lenient:
     spans = parts.cut(source.path, n) if n > 1 else []
     if len(spans) < 2:
         return None
+    if seed is None:     # no seed asked for: still one draw, the same in every part
+        seed = _fresh_seed()
 
     def work(link):
         collectors = _collectors(settings)
         tasks = list(collectors.values())
         mine = _Progress(show.enabled and link.is_parent)
         gold = _read_gold(source, tasks, mine, spans[link.part])
-        owner = {}
-        for part, ids in enumerate(link.share(gold.ids)):
+        owner, every_part = {}, link.share(gold.ids)
+        for part, ids in enumerate(every_part):
             for i in ids:
                 if owner.setdefault(i, part) != part:
                     raise ValueError("an article id in two parts")    # the one-process reading words it
@@ -548,21 +555,35 @@ def _read_in_parts(predictions, source: GoldSource, settings: Settings, lenient:
             results[name] = _finish(collectors[name], gold, source)
             if not keep_items:
                 results[name].forget_items()
+        resampled = None
+        stats = [results[name].stats for name in chosen]
+        # (counts only: sums of whole numbers are exact in any order, so the parts' shares add up to
+        # one process's sums to the last bit; coref's per-document fractions are resampled at the end)
+        if bootstrap > 0 and stats and all(np.array_equal(st, np.round(st)) for st in stats):
+            resampled = bootstrap_sums(stats, bootstrap, seed, sum(map(len, every_part)),
+                                       sum(map(len, every_part[:link.part])))
         gold.index = {}              # (made again by `_join`)
         if not keep_items:           # only the alignment reads the texts
             gold.texts = None
-        return link.hand_in((gold, predicted, results))
+        return link.hand_in((gold, predicted, results, resampled))
 
     found = parts.run(work, len(spans))
     return None if found is None else _join(found)
 
 
+def _fresh_seed() -> int:
+    """A random seed (for `seed=None`), chosen once before the parts fork."""
+    import numpy as np
+
+    return int(np.random.SeedSequence().entropy)
+
+
 def _join(found: list) -> tuple:
-    """One (gold, predictions read, task results) from every part's, in file order."""
+    """One (gold, predictions read, task results, bootstrap sums) from every part's, in file order."""
     from .metrics.base import TaskResult
 
     gold, first_line, offsets = _Gold(), 0, []
-    for part_gold, _, _ in found:
+    for part_gold, *_ in found:
         offsets.append(len(gold.ids))
         gold.ids += part_gold.ids
         gold.texts += part_gold.texts if part_gold.texts is not None else [""] * len(part_gold.ids)
@@ -571,13 +592,14 @@ def _join(found: list) -> tuple:
         first_line += part_gold.n_lines
     gold.index = {rid: doc for doc, rid in enumerate(gold.ids)}
     gold.n_lines = first_line
-    read = [p for _, p, _ in found]
+    read = [p for _, p, _, _ in found]
     predicted = _Predicted(sum(p.n for p in read), set().union(*(p.layers for p in read)),
                            [w for p in read for w in p.warnings], next((p.system for p in read if p.system), None),
                            [i for p in read for i in p.missing])
-    results = {name: TaskResult.joined([r[name] for _, _, r in found], offsets, [len(g.ids) for g, _, _ in found])
+    results = {name: TaskResult.joined([r[name] for _, _, r, _ in found], offsets, [len(g.ids) for g, *_ in found])
                for name in found[-1][2]}
-    return gold, predicted, results
+    resampled = None if any(sums is None for *_, sums in found) else sum(sums for *_, sums in found)
+    return gold, predicted, results, resampled
 
 
 def _keyed(items, order: dict, rank: int, name: str) -> Iterator[tuple]:

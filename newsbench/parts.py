@@ -124,8 +124,17 @@ def run(work: Callable[[Link], Any], n_parts: int) -> Optional[list]:
     every part's result (`link.hand_in`), in part order, or None if any part failed.
 
     A child never returns into the caller: it ends with `os._exit`. KeyboardInterrupt and the
-    like stop the children and propagate.
+    like stop the children and propagate. Matrix products run on one thread in every part: the
+    parts are one process per CPU already, and a BLAS thread pool in each would oversubscribe the
+    CPUs (its idle threads spin; on 2 CPUs the parts' bootstrap took twice as long).
     """
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _run(work, n_parts)
+
+
+def _run(work: Callable[[Link], Any], n_parts: int) -> Optional[list]:
     children = []
     try:
         for part in range(n_parts - 1):

@@ -83,6 +83,7 @@ def _same_reports(gold_file, pred_file, jobs, **options):
     one = newsbench.evaluate(pred_file, gold=gold_file, tasks=TASKS, bootstrap=50, **options)
     many = newsbench.evaluate(pred_file, gold=gold_file, tasks=TASKS, bootstrap=50, jobs=jobs, **options)
     assert many.to_json(per_type=True) == one.to_json(per_type=True)
+    assert [t.intervals for t in many.tasks.values()] == [t.intervals for t in one.tasks.values()]  # every bit
     assert many.warnings == one.warnings
     return one, many
 
@@ -242,6 +243,33 @@ def test_no_parts_with_threads_running():
     finally:
         stop.set()
         t.join()
+
+
+def test_bootstrap_sums_of_the_parts_add_up_to_the_whole():
+    """Each part resamples its own documents from the whole corpus's draws: the shares add up, exactly."""
+    import numpy as np
+
+    from newsbench.metrics.base import bootstrap_sums
+
+    rng = np.random.default_rng(3)
+    a, b = rng.integers(0, 40, (57, 4)), rng.integers(0, 9, (57, 2))
+    whole = bootstrap_sums([a, b], 230, 11)
+    shares = [bootstrap_sums([a[lo:hi], b[lo:hi]], 230, 11, 57, lo) for lo, hi in ((0, 20), (20, 21), (21, 57))]
+    assert whole.shape == (230, 6)
+    assert np.array_equal(sum(shares), whole)
+    assert not np.array_equal(shares[0], whole)
+
+
+def test_parts_without_a_seed_draw_one_set_of_resamples(tmp_path, corpus_and_predictions, watched, monkeypatch):
+    """No seed: the parent picks one before forking, so every part resamples from the same draws."""
+    gold_file, pred_file = _workload(tmp_path, corpus_and_predictions)
+    monkeypatch.setattr(evaluate_module, "_fresh_seed", lambda: 777)
+    counted = "entities,quotes,events,frames"     # (coref's fractions are resampled after the join)
+    unseeded = newsbench.evaluate(pred_file, gold=gold_file, tasks=counted, bootstrap=50, seed=None, jobs=2)
+    seeded = newsbench.evaluate(pred_file, gold=gold_file, tasks=counted, bootstrap=50, seed=777)
+    assert watched == [True]
+    assert [t.intervals for t in unseeded.tasks.values()] == [t.intervals for t in seeded.tasks.values()]
+    assert any(t.intervals for t in seeded.tasks.values())
 
 
 def test_tqdm_monitor_does_not_stop_parts():

@@ -121,20 +121,24 @@ def _float(v) -> Optional[float]:
     return None if v != v else v
 
 
-def resampled_sums(doc_stats: np.ndarray, n: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
+def resampled_sums(doc_stats: np.ndarray, n: int, rng: np.random.Generator, n_docs: Optional[int] = None,
+                   first: int = 0) -> Iterator[np.ndarray]:
     """Column sums of `n` bootstrap resamples of the documents, in chunks of (≤CHUNK, k).
 
     Documents are drawn with replacement (an index matrix); their multiplicities times the
-    statistics give each resample's sums in one matrix product.
+    statistics give each resample's sums in one matrix product. `doc_stats` may be the rows of
+    documents first..first+len of `n_docs` (one part of a corpus read in parts): the draws are
+    the whole corpus's, so the parts' sums add up to the whole's, exactly (integer counts).
     """
     stats = np.asarray(doc_stats, dtype=np.float64)
-    n_docs = len(stats)
+    n_docs = len(stats) if n_docs is None else n_docs
+    mine = slice(first, first + len(stats))
     for lo in range(0, n, CHUNK):
         c = min(CHUNK, n - lo)
         idx = rng.integers(0, n_docs, size=(c, n_docs), dtype=np.int32 if n_docs < 2 ** 31 else np.int64)
-        weights = np.empty((c, n_docs))
+        weights = np.empty((c, len(stats)))
         for row, drawn in zip(weights, idx):   # row by row: the counts stay in cache
-            row[:] = np.bincount(drawn, minlength=n_docs)
+            row[:] = np.bincount(drawn, minlength=n_docs)[mine]
         yield weights @ stats
 
 
@@ -156,21 +160,30 @@ def bootstrap_intervals(metric: Metric, doc_stats: np.ndarray, n: int = 1000, se
 
 
 def bootstrap_intervals_all(tasks: Sequence[tuple[Metric, np.ndarray]], n: int = 1000,
-                            seed: Optional[int] = 12345, level: float = 0.95) -> list[dict]:
+                            seed: Optional[int] = 12345, level: float = 0.95,
+                            resampled: Optional[np.ndarray] = None) -> list[dict]:
     """`bootstrap_intervals` of several tasks scored on the same documents, from one set of resamples.
 
     Each task alone would draw the same resamples (same seed, same number of documents), so the
     intervals are those of `bootstrap_intervals`, task by task, for the cost of one draw and one
-    matrix product.
+    matrix product. `resampled` gives those sums made already (`bootstrap_sums`, summed over parts).
     """
     if n <= 0 or not tasks or len(tasks[0][1]) == 0:
         return [{} for _ in tasks]
     stats = [np.asarray(st, dtype=np.float64) for _, st in tasks]
     edges = np.cumsum([0] + [st.shape[1] for st in stats])
-    rng = np.random.default_rng(seed)
-    sums = np.concatenate(list(resampled_sums(np.concatenate(stats, axis=1), n, rng)))
+    sums = bootstrap_sums([st for _, st in tasks], n, seed) if resampled is None else resampled
     return [_percentiles(metric, sums[:, lo:hi], st, n, level)
             for (metric, _), st, lo, hi in zip(tasks, stats, edges[:-1], edges[1:])]
+
+
+def bootstrap_sums(doc_stats: Sequence[np.ndarray], n: int, seed: Optional[int], n_docs: Optional[int] = None,
+                   first: int = 0) -> np.ndarray:
+    """(n, all tasks' columns) resampled sums for `bootstrap_intervals_all`; of documents
+    first..first+len of `n_docs` when given (a part's share: the parts' results add up)."""
+    rng = np.random.default_rng(seed)
+    both = np.concatenate([np.asarray(st, dtype=np.float64) for st in doc_stats], axis=1)
+    return np.concatenate(list(resampled_sums(both, n, rng, n_docs, first)))
 
 
 def _percentiles(metric: Metric, sums: np.ndarray, stats: np.ndarray, n: int, level: float) -> dict:
