@@ -19,7 +19,8 @@ def test_site_check_passes_in_chromium(tmp_path):
     site, shots = tmp_path / "site", tmp_path / "shots"
     subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)], cwd=REPO, check=True,
                    capture_output=True)
-    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "check_site.py"), "--site", str(site), "--out", str(shots)],
+    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "check_site.py"), "--site", str(site), "--out", str(shots),
+                           "--no-timing"],    # (the load time is a speed target: benchmarks/bench_site.py)
                           capture_output=True, text=True, timeout=300)
     print(proc.stdout)
     assert proc.returncode == 0, proc.stdout + proc.stderr
