@@ -440,6 +440,8 @@ def _chosen(settings: Settings, layers: set) -> list:
 
 #: Gold files smaller than this are read in one process: forking costs more than it saves.
 PART_MIN_BYTES = 16 << 20
+#: Chunks of the gold per process (`_read_in_parts`): enough that a slowed CPU's share can shrink.
+CHUNKS_PER_PART = 4
 
 
 def _evaluate(predictions, source: GoldSource, settings: Settings, bootstrap: int, seed, lenient: bool, show,
@@ -511,10 +513,16 @@ def _evaluate(predictions, source: GoldSource, settings: Settings, bootstrap: in
 def _read_in_parts(predictions, source: GoldSource, settings: Settings, lenient: bool, show, jobs: int,
                    keep_items: bool, bootstrap: int = 0, seed=None):
     """(gold, predictions read, task results, bootstrap sums) from reading the gold file in parts,
-    one process each; None when that does not apply (small or in-memory input, --lenient, one CPU)
-    or any part met a problem: then the caller reads it all in one process, which words every
-    message as usual. Each part also makes its documents' share of the bootstrap sums (the same
-    draws as one process; the shares add up to its sums), so the resampling runs in parallel too."""
+    one process per CPU; None when that does not apply (small or in-memory input, --lenient, one
+    CPU) or any part met a problem: then the caller reads it all in one process, which words every
+    message as usual.
+
+    The file is cut into CHUNKS_PER_PART chunks per process, handed out first come, first served
+    (`parts.Tickets`): a process slowed by a busy CPU claims fewer, and, owning the predictions of
+    its chunks' articles, has fewer of those to read too. Each chunk keeps its own collectors, so
+    the chunks join in file order as if each had been a part. Each process also makes its
+    articles' share of the bootstrap sums (the same draws as one process; the shares add up to its
+    sums), so the resampling runs in parallel too."""
     import numpy as np
 
     from . import parts
@@ -526,49 +534,85 @@ def _read_in_parts(predictions, source: GoldSource, settings: Settings, lenient:
             source.path.stat().st_size < PART_MIN_BYTES:
         return None
     n = min(jobs, parts.available())
-    spans = parts.cut(source.path, n) if n > 1 else []
+    spans = parts.cut(source.path, n * CHUNKS_PER_PART) if n > 1 else []
     if len(spans) < 2:
         return None
+    n = min(n, len(spans))
     if seed is None:     # no seed asked for: still one draw, the same in every part
         seed = _fresh_seed()
+    tickets = parts.Tickets(len(spans))
 
     def work(link):
-        collectors = _collectors(settings)
-        tasks = list(collectors.values())
         mine = _Progress(show.enabled and link.is_parent)
-        gold = _read_gold(source, tasks, mine, spans[link.part])
-        owner, every_part = {}, link.share(gold.ids)
-        for part, ids in enumerate(every_part):
-            for i in ids:
-                if owner.setdefault(i, part) != part:
-                    raise ValueError("an article id in two parts")    # the one-process reading words it
+        chunks = {}                                  # chunk -> (its gold, its collectors)
+        for c in tickets:
+            collectors = _collectors(settings)
+            chunks[c] = (_read_gold(source, list(collectors.values()), mine, spans[c]), collectors)
+        ids_of, claimed = {}, {}
+        for part, shared in enumerate(link.share({c: gold.ids for c, (gold, _) in chunks.items()})):
+            for c, ids in shared.items():
+                ids_of[c], claimed[c] = ids, part
+        owner = {}
+        for c in sorted(ids_of):
+            for i in ids_of[c]:
+                if owner.setdefault(i, c) != c:
+                    raise ValueError("an article id in two chunks")    # the one-process reading words it
         last = len(spans) - 1
 
         def keep(line: bytes) -> bool:
-            return owner.get(leading_id(line), last) == link.part
+            return claimed[owner.get(leading_id(line), last)] == link.part
 
-        predicted = _read_predictions(predictions, gold, tasks, settings, False, mine, keep)
+        order = sorted(chunks)
+        view, routes = _Gold(), []                   # this process's chunks as one gold, in file order
+        for c in order:
+            gold = chunks[c][0]
+            view.ids += gold.ids
+            view.texts += gold.texts
+            routes += [(c, doc) for doc in range(len(gold.ids))]
+        view.index = {rid: doc for doc, rid in enumerate(view.ids)}
+        names = list(_collectors(settings))
+        routers = [_Router(name, chunks, routes) for name in names]
+        predicted = _read_predictions(predictions, view, routers, settings, False, mine, keep)
         chosen = _chosen(settings, set().union(*link.share(predicted.layers)))
-        results = {}
-        for name in chosen:
-            mine.show(f"scoring {name}")
-            results[name] = _finish(collectors[name], gold, source)
-            if not keep_items:
-                results[name].forget_items()
+        done = {}
+        for c in order:
+            gold, collectors = chunks[c]
+            results = {}
+            for name in chosen:
+                results[name] = _finish(collectors[name], gold, source)
+                if not keep_items:
+                    results[name].forget_items()
+            gold.index = {}              # (made again by `_join`)
+            if not keep_items:           # only the alignment reads the texts
+                gold.texts = None
+            done[c] = (gold, results)
         resampled = None
-        stats = [results[name].stats for name in chosen]
-        # (counts only: sums of whole numbers are exact in any order, so the parts' shares add up to
-        # one process's sums to the last bit; coref's per-document fractions are resampled at the end)
+        stats = [np.concatenate([done[c][1][name].stats for c in order]) for name in chosen] if order else []
+        # (counts only: sums of whole numbers are exact in any order, so the shares add up to one
+        # process's sums to the last bit; coref's per-document fractions are resampled at the end)
         if bootstrap > 0 and stats and all(np.array_equal(st, np.round(st)) for st in stats):
-            resampled = bootstrap_sums(stats, bootstrap, seed, sum(map(len, every_part)),
-                                       sum(map(len, every_part[:link.part])))
-        gold.index = {}              # (made again by `_join`)
-        if not keep_items:           # only the alignment reads the texts
-            gold.texts = None
-        return link.hand_in((gold, predicted, results, resampled))
+            first = np.cumsum([0] + [len(ids_of[c]) for c in range(len(spans))])
+            rows = np.concatenate([np.arange(first[c], first[c + 1]) for c in order])
+            resampled = bootstrap_sums(stats, bootstrap, seed, int(first[-1]), rows)
+        return link.hand_in((done, predicted, resampled))
 
-    found = parts.run(work, len(spans))
+    try:
+        found = parts.run(work, n)
+    finally:
+        tickets.close()
     return None if found is None else _join(found)
+
+
+class _Router:
+    """One task's collector as `_read_predictions` sees it, for a process holding several chunks:
+    the document number of its merged view is sent on to the chunk holding that article."""
+
+    def __init__(self, name: str, chunks: dict, routes: list):
+        self.name, self.chunks, self.routes = name, chunks, routes
+
+    def add_pred(self, doc: int, pred) -> None:
+        chunk, local = self.routes[doc]
+        self.chunks[chunk][1][self.name].add_pred(local, pred)
 
 
 def _fresh_seed() -> int:
@@ -579,11 +623,12 @@ def _fresh_seed() -> int:
 
 
 def _join(found: list) -> tuple:
-    """One (gold, predictions read, task results, bootstrap sums) from every part's, in file order."""
+    """One (gold, predictions read, task results, bootstrap sums) from every process's, chunks in file order."""
     from .metrics.base import TaskResult
 
+    chunks = sorted((c, chunk) for done, _, _ in found for c, chunk in done.items())
     gold, first_line, offsets = _Gold(), 0, []
-    for part_gold, *_ in found:
+    for _, (part_gold, _) in chunks:
         offsets.append(len(gold.ids))
         gold.ids += part_gold.ids
         gold.texts += part_gold.texts if part_gold.texts is not None else [""] * len(part_gold.ids)
@@ -592,12 +637,14 @@ def _join(found: list) -> tuple:
         first_line += part_gold.n_lines
     gold.index = {rid: doc for doc, rid in enumerate(gold.ids)}
     gold.n_lines = first_line
-    read = [p for _, p, _, _ in found]
+    read = [p for _, p, _ in found]
+    missing = sorted((i for p in read for i in p.missing), key=gold.index.__getitem__)
     predicted = _Predicted(sum(p.n for p in read), set().union(*(p.layers for p in read)),
                            [w for p in read for w in p.warnings], next((p.system for p in read if p.system), None),
-                           [i for p in read for i in p.missing])
-    results = {name: TaskResult.joined([r[name] for _, _, r, _ in found], offsets, [len(g.ids) for g, *_ in found])
-               for name in found[-1][2]}
+                           missing)
+    sizes = [len(g.ids) for _, (g, _) in chunks]
+    results = {name: TaskResult.joined([r[name] for _, (_, r) in chunks], offsets, sizes)
+               for name in chunks[-1][1][1]}
     resampled = None if any(sums is None for *_, sums in found) else sum(sums for *_, sums in found)
     return gold, predicted, results, resampled
 

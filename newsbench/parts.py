@@ -1,8 +1,9 @@
 """One job in several processes: a large file cut into parts at line starts, one forked process per part.
 
 `evaluate` reads and scores a large gold file in parts this way (`evaluate(jobs=...)`, the
-command's `--jobs`): each process reads its part of the gold and the predictions of its
-articles, computes their statistics, and the results are joined in file order. Parsing JSON
+command's `--jobs`): the file is cut into more chunks than processes, each process claims chunks
+as it gets free (`Tickets`), reads their gold and the predictions of their articles, computes
+their statistics, and the results are joined in file order. Parsing JSON
 holds the interpreter lock, so threads would not help; `multiprocessing.Pool` would pickle every
 record to a worker, costing more than parsing it there. What is left is this: fork (the modules
 are loaded already), let the processes agree on a few small things through pipes, and hand back
@@ -21,7 +22,7 @@ import threading
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-__all__ = ["available", "cut", "run"]
+__all__ = ["Tickets", "available", "cut", "run"]
 
 
 class Abandoned(Exception):
@@ -68,6 +69,28 @@ def cut(path: Path, parts: int) -> list[tuple[int, Optional[int]]]:
             if pos > starts[-1]:
                 starts.append(pos)
     return [(s, e) for s, e in zip(starts, starts[1:] + [None])]
+
+
+class Tickets:
+    """The numbers 0..n-1, first come, first served, across the processes `run` forks: a pipe holding
+    one byte per number (a read of one byte takes exactly one). Make it before `run`, close it after."""
+
+    def __init__(self, n: int):
+        if not 0 < n < 256:
+            raise ValueError("1 to 255 tickets")
+        self._reader, writer = os.pipe()
+        os.write(writer, bytes(range(n)))     # (fewer bytes than a pipe holds: never blocks)
+        os.close(writer)                      # an empty pipe then reads as the end
+
+    def __iter__(self):
+        while True:
+            taken = os.read(self._reader, 1)
+            if not taken:
+                return
+            yield taken[0]
+
+    def close(self) -> None:
+        os.close(self._reader)
 
 
 class Link:

@@ -104,14 +104,39 @@ def test_shuffled_missing_and_late_ids_and_a_header(tmp_path, corpus_and_predict
     assert watched == [True]
     assert any("3 gold article(s) have no prediction" in w for w in many.warnings)
     assert "rules-test" in str(many.signature)
-    # an id the line does not start with: owned by the last part; one of the first part's articles
-    # makes the parts give up, and one process reads it all
+    # an id the line does not start with: read by the process that claimed the last chunk; when
+    # another process claimed its article's chunk, the parts give up and one process reads it all
+    # (which happens depends on who claimed what first): the report is one process's either way
+    for late in (5, 110):
+        gold_file, pred_file = _workload(tmp_path, corpus_and_predictions, id_last={late})
+        _same_reports(gold_file, pred_file, 2)
+    assert len(watched) == 3
+
+
+def test_a_line_without_its_id_first_whose_article_another_process_holds_makes_the_parts_give_up(
+        tmp_path, corpus_and_predictions, watched, monkeypatch):
+    """Claims fixed for the test: this process takes the even chunks, the child the odd ones."""
+    parent = os.getpid()
+
+    class Alternate:
+        def __init__(self, n):
+            self.n = n
+
+        def __iter__(self):
+            return iter(range(0 if os.getpid() == parent else 1, self.n, 2))
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(parts, "Tickets", Alternate)
+    # article 5 is in chunk 0 (this process's); a line without a leading id goes to the holder of
+    # the last chunk, the child: it cannot score it, so one process reads it all
     gold_file, pred_file = _workload(tmp_path, corpus_and_predictions, id_last={5})
     _same_reports(gold_file, pred_file, 2)
-    assert watched[1:] == [False]
-    gold_file, pred_file = _workload(tmp_path, corpus_and_predictions, id_last={110})
+    assert watched == [False]
+    gold_file, pred_file = _workload(tmp_path, corpus_and_predictions, shuffle=True)
     _same_reports(gold_file, pred_file, 2)
-    assert watched[2:] == [True]
+    assert watched == [False, True]
 
 
 def test_without_error_items_the_parts_hand_in_statistics_only(tmp_path, corpus_and_predictions, watched):
@@ -254,7 +279,8 @@ def test_bootstrap_sums_of_the_parts_add_up_to_the_whole():
     rng = np.random.default_rng(3)
     a, b = rng.integers(0, 40, (57, 4)), rng.integers(0, 9, (57, 2))
     whole = bootstrap_sums([a, b], 230, 11)
-    shares = [bootstrap_sums([a[lo:hi], b[lo:hi]], 230, 11, 57, lo) for lo, hi in ((0, 20), (20, 21), (21, 57))]
+    shares = [bootstrap_sums([a[rows], b[rows]], 230, 11, 57, rows)       # (a process's chunks: any rows)
+              for rows in (np.arange(0, 57, 3), np.array([1]), np.setdiff1d(np.arange(57), np.arange(0, 57, 3))[1:])]
     assert whole.shape == (230, 6)
     assert np.array_equal(sum(shares), whole)
     assert not np.array_equal(shares[0], whole)
@@ -270,6 +296,42 @@ def test_parts_without_a_seed_draw_one_set_of_resamples(tmp_path, corpus_and_pre
     assert watched == [True]
     assert [t.intervals for t in unseeded.tasks.values()] == [t.intervals for t in seeded.tasks.values()]
     assert any(t.intervals for t in seeded.tasks.values())
+
+
+def test_tickets_go_to_one_process_each():
+    tickets = parts.Tickets(40)
+    try:
+        found = parts.run(lambda link: link.hand_in(list(tickets)), 3)
+    finally:
+        tickets.close()
+    assert sorted(t for taken in found for t in taken) == list(range(40))
+
+
+def test_a_slow_process_claims_fewer_chunks_and_the_report_is_the_same(tmp_path, corpus_and_predictions, watched,
+                                                                        monkeypatch):
+    """Chunks go to whichever process is free: a child slowed down (as by a busy CPU) reads fewer."""
+    import time
+
+    gold_file, pred_file = _workload(tmp_path, corpus_and_predictions)
+    parent, read = os.getpid(), evaluate_module._read_gold
+    counted = tmp_path / "chunks"
+
+    def slow_child(source, tasks, progress, span=None):
+        if os.getpid() != parent:
+            time.sleep(0.3)
+        with open(counted, "a") as f:
+            f.write(f"{os.getpid() == parent}\n")
+        return read(source, tasks, progress, span)
+
+    monkeypatch.setattr(evaluate_module, "_read_gold", slow_child)
+    many = newsbench.evaluate(pred_file, gold=gold_file, tasks=TASKS, bootstrap=50, jobs=2)
+    monkeypatch.setattr(evaluate_module, "_read_gold", read)
+    one = newsbench.evaluate(pred_file, gold=gold_file, tasks=TASKS, bootstrap=50)
+    assert watched == [True]
+    assert many.to_json(per_type=True) == one.to_json(per_type=True)
+    claims = counted.read_text().split()
+    assert len(claims) == 2 * evaluate_module.CHUNKS_PER_PART
+    assert claims.count("False") < claims.count("True")
 
 
 def test_tqdm_monitor_does_not_stop_parts():

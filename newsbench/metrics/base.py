@@ -122,17 +122,17 @@ def _float(v) -> Optional[float]:
 
 
 def resampled_sums(doc_stats: np.ndarray, n: int, rng: np.random.Generator, n_docs: Optional[int] = None,
-                   first: int = 0) -> Iterator[np.ndarray]:
+                   rows: Optional[np.ndarray] = None) -> Iterator[np.ndarray]:
     """Column sums of `n` bootstrap resamples of the documents, in chunks of (≤CHUNK, k).
 
     Documents are drawn with replacement (an index matrix); their multiplicities times the
     statistics give each resample's sums in one matrix product. `doc_stats` may be the rows of
-    documents first..first+len of `n_docs` (one part of a corpus read in parts): the draws are
-    the whole corpus's, so the parts' sums add up to the whole's, exactly (integer counts).
+    documents `rows` (an index array) of `n_docs` (one process's share of a corpus read in parts):
+    the draws are the whole corpus's, so the shares add up to the whole's, exactly (integer counts).
     """
     stats = np.asarray(doc_stats, dtype=np.float64)
     n_docs = len(stats) if n_docs is None else n_docs
-    mine = slice(first, first + len(stats))
+    mine = slice(0, n_docs) if rows is None else rows
     for lo in range(0, n, CHUNK):
         c = min(CHUNK, n - lo)
         idx = rng.integers(0, n_docs, size=(c, n_docs), dtype=np.int32 if n_docs < 2 ** 31 else np.int64)
@@ -178,12 +178,12 @@ def bootstrap_intervals_all(tasks: Sequence[tuple[Metric, np.ndarray]], n: int =
 
 
 def bootstrap_sums(doc_stats: Sequence[np.ndarray], n: int, seed: Optional[int], n_docs: Optional[int] = None,
-                   first: int = 0) -> np.ndarray:
-    """(n, all tasks' columns) resampled sums for `bootstrap_intervals_all`; of documents
-    first..first+len of `n_docs` when given (a part's share: the parts' results add up)."""
+                   rows: Optional[np.ndarray] = None) -> np.ndarray:
+    """(n, all tasks' columns) resampled sums for `bootstrap_intervals_all`; of documents `rows`
+    of `n_docs` when given (one process's share: the shares add up)."""
     rng = np.random.default_rng(seed)
     both = np.concatenate([np.asarray(st, dtype=np.float64) for st in doc_stats], axis=1)
-    return np.concatenate(list(resampled_sums(both, n, rng, n_docs, first)))
+    return np.concatenate(list(resampled_sums(both, n, rng, n_docs, rows)))
 
 
 def _percentiles(metric: Metric, sums: np.ndarray, stats: np.ndarray, n: int, level: float) -> dict:
