@@ -534,7 +534,7 @@ def _read_in_parts(predictions, source: GoldSource, settings: Settings, lenient:
             source.path.stat().st_size < PART_MIN_BYTES:
         return None
     n = min(jobs, parts.available())
-    spans = parts.cut(source.path, n * CHUNKS_PER_PART) if n > 1 else []
+    spans = parts.cut(source.path, min(n * CHUNKS_PER_PART, parts.MAX_TICKETS)) if n > 1 else []
     if len(spans) < 2:
         return None
     n = min(n, len(spans))

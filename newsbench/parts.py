@@ -71,13 +71,17 @@ def cut(path: Path, parts: int) -> list[tuple[int, Optional[int]]]:
     return [(s, e) for s, e in zip(starts, starts[1:] + [None])]
 
 
+#: A ticket is one byte.
+MAX_TICKETS = 255
+
+
 class Tickets:
     """The numbers 0..n-1, first come, first served, across the processes `run` forks: a pipe holding
     one byte per number (a read of one byte takes exactly one). Make it before `run`, close it after."""
 
     def __init__(self, n: int):
-        if not 0 < n < 256:
-            raise ValueError("1 to 255 tickets")
+        if not 0 < n <= MAX_TICKETS:
+            raise ValueError(f"1 to {MAX_TICKETS} tickets")
         self._reader, writer = os.pipe()
         os.write(writer, bytes(range(n)))     # (fewer bytes than a pipe holds: never blocks)
         os.close(writer)                      # an empty pipe then reads as the end

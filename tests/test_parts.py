@@ -305,6 +305,21 @@ def test_tickets_go_to_one_process_each():
     finally:
         tickets.close()
     assert sorted(t for taken in found for t in taken) == list(range(40))
+    with pytest.raises(ValueError):
+        parts.Tickets(parts.MAX_TICKETS + 1)
+
+
+def test_many_cpus_cut_no_more_chunks_than_there_are_tickets(tmp_path, corpus_and_predictions, watched, monkeypatch):
+    gold_file, pred_file = _workload(tmp_path, corpus_and_predictions)
+    monkeypatch.setattr(parts, "available", lambda: 200)      # 800 chunks asked for
+    cuts, processes = [], []
+    cut = parts.cut
+    monkeypatch.setattr(parts, "cut", lambda path, n: cuts.append(n) or cut(path, n))
+    monkeypatch.setattr(parts, "run", lambda work, n: processes.append(n))    # (no forking: one process scores)
+    newsbench.evaluate(pred_file, gold=gold_file, tasks="entities", bootstrap=0, jobs=2)
+    assert cuts == [2 * evaluate_module.CHUNKS_PER_PART] and processes == [2]
+    newsbench.evaluate(pred_file, gold=gold_file, tasks="entities", bootstrap=0, jobs=200)
+    assert cuts[1] == parts.MAX_TICKETS and processes[1] == min(200, len(cut(gold_file, parts.MAX_TICKETS)))
 
 
 def test_a_slow_process_claims_fewer_chunks_and_the_report_is_the_same(tmp_path, corpus_and_predictions, watched,
