@@ -570,8 +570,7 @@ def _read_in_parts(predictions, source: GoldSource, settings: Settings, lenient:
             view.texts += gold.texts
             routes += [(c, doc) for doc in range(len(gold.ids))]
         view.index = {rid: doc for doc, rid in enumerate(view.ids)}
-        names = list(_collectors(settings))
-        routers = [_Router(name, chunks, routes) for name in names]
+        routers = [_Router(name, chunks, routes) for name in (chunks[order[0]][1] if order else ())]
         predicted = _read_predictions(predictions, view, routers, settings, False, mine, keep)
         chosen = _chosen(settings, set().union(*link.share(predicted.layers)))
         done = {}
@@ -626,7 +625,7 @@ def _join(found: list) -> tuple:
     """One (gold, predictions read, task results, bootstrap sums) from every process's, chunks in file order."""
     from .metrics.base import TaskResult
 
-    chunks = sorted((c, chunk) for done, _, _ in found for c, chunk in done.items())
+    chunks = sorted(((c, chunk) for done, _, _ in found for c, chunk in done.items()), key=lambda x: x[0])
     gold, first_line, offsets = _Gold(), 0, []
     for _, (part_gold, _) in chunks:
         offsets.append(len(gold.ids))
