@@ -200,11 +200,8 @@ class Checker:
         self.page.wait_for_load_state("load")
         self.check(self.page.url.split("/")[-1].startswith("nb-"), f"a row links to its article ({self.page.url})")
 
-    def longest(self) -> str:
-        return heaviest_article(self.site)
-
     def article(self) -> None:
-        name = self.longest()
+        name = heaviest_article(self.site)
         self.open(f"browse/{name}")
         self.page.evaluate("localStorage.clear()")
         self.open(f"browse/{name}")
@@ -247,7 +244,7 @@ class Checker:
     def mobile(self) -> None:
         page = self.browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=2)
         for name, path in {"mobile-scoring": "scoring.html", "mobile-schema": "schema.html",
-                           "mobile-article": f"browse/{self.longest()}", "mobile-index": "browse/index.html"}.items():
+                           "mobile-article": f"browse/{heaviest_article(self.site)}", "mobile-index": "browse/index.html"}.items():
             self.open(path, page)
             width = page.evaluate("document.documentElement.scrollWidth")
             self.check(width <= 390, f"390 px: {path} does not scroll sideways (content {width} px)")
@@ -257,7 +254,7 @@ class Checker:
         page.close()
 
     def budget(self) -> None:
-        name = self.longest()
+        name = heaviest_article(self.site)
         elapsed, total, n_requests, heavy = load_page(self.browser, f"{self.base}/browse/{name}")
         if self.timed:
             self.check(elapsed < BUDGET_SECONDS, f"{name} (the heaviest article page) loads in {elapsed:.2f} s "

@@ -356,7 +356,7 @@ def test_tqdm_monitor_does_not_stop_parts():
     from tqdm import tqdm
     from tqdm._monitor import TMonitor
 
-    with tqdm(total=1, disable=False, file=open(os.devnull, "w")) as bar:
+    with open(os.devnull, "w") as sink, tqdm(total=1, disable=False, file=sink) as bar:
         bar.update(1)
     assert any(isinstance(t, TMonitor) for t in threading.enumerate())
     assert parts.available() == len(os.sched_getaffinity(0))
